@@ -1,0 +1,113 @@
+"""The library API the CLI is a thin layer over: build a graph, export it, query it.
+
+    import kg
+    result = kg.build(["examples/corpus"], "build/")
+    print(result.summary())
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from .errors import InputError
+from .exporters import exporters
+from .extraction import Extractor
+from .graph import build_graph, concepts, edges
+from .linking.papers import merge_papers
+from .model import CONCEPT_TYPES, Paper
+from .query import format_results, load_graph, run_query
+from .readers import read_paths
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build made and where it wrote it."""
+
+    graph: nx.MultiDiGraph
+    records: int
+    outputs: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        g = self.graph
+        out = {"records": self.records, "papers": sum(1 for _, d in g.nodes(data=True) if d["kind"] == "paper")}
+        for ctype in CONCEPT_TYPES:
+            out[ctype] = sum(1 for _, d in concepts(g) if d["type"] == ctype and d["papers"] > 0)
+        out["paper-concept edges"] = sum(1 for _ in edges(g, "mentions"))
+        out["co-occurrence edges"] = sum(1 for _ in edges(g, "cooccurs"))
+        return out
+
+    def summary(self) -> str:
+        c = self.counts()
+        lines = [f"papers: {c['papers']} (from {c['records']} records)",
+                 "concepts: " + ", ".join(f"{t.replace('_', ' ')} {c[t]}" for t in CONCEPT_TYPES),
+                 f"edges: {c['paper-concept edges']} paper-concept, {c['co-occurrence edges']} co-occurrence",
+                 f"time: {self.seconds:.1f} s"]
+        lines += [f"wrote {path}" for path in self.outputs.values()]
+        return "\n".join(lines)
+
+
+def read_papers(inputs: Iterable[str | Path]) -> tuple[list[tuple[str, Paper]], int]:
+    """Read and merge every input; (IRI, paper) per distinct paper and the record count."""
+    records = list(read_paths(inputs))
+    if not records:
+        raise InputError(", ".join(str(p) for p in inputs), "no papers found in the input")
+    return merge_papers(records), len(records)
+
+
+def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
+                progress: Progress | None = None) -> tuple[nx.MultiDiGraph, int]:
+    """Read, extract and link: the graph model, and how many records were read."""
+    inputs = list(inputs)
+    merged, count = read_papers(inputs)
+    extractor = Extractor([Path(v) for v in vocab])
+    by_paper = {id(p): iri for iri, p in merged}
+
+    def results():
+        for done, (paper, found) in enumerate(extractor.extract(p for _, p in merged), start=1):
+            if progress:
+                progress(done, len(merged))
+            yield by_paper[id(paper)], paper, found
+
+    return build_graph(results(), extractor.vocabulary.concepts), count
+
+
+def export(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] = ("turtle", "jsonl", "html")) -> dict[str, Path]:
+    """Write the graph in each format into `out_dir`; returns name -> path."""
+    registry = exporters()
+    written = {}
+    for name in formats:
+        filename, write = registry[name]
+        dest = Path(out_dir) / filename
+        write(graph, dest)
+        written[name] = dest
+    return written
+
+
+def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str | Path] = (),
+          progress: Progress | None = None) -> BuildResult:
+    """Build the knowledge graph of `inputs` and write graph.ttl, mentions.jsonl, graph.html."""
+    start = time.perf_counter()
+    graph, count = build_model(inputs, vocab, progress)
+    outputs = export(graph, out_dir)
+    return BuildResult(graph, count, outputs, time.perf_counter() - start)
+
+
+def query(graph_file: str | Path, sparql: str, fmt: str = "table") -> str:
+    """Run SPARQL over an exported graph file and format the answer."""
+    columns, rows = run_query(load_graph(graph_file), sparql)
+    return format_results(columns, rows, fmt)
+
+
+def extract(text: str, vocab: Iterable[str | Path] = ()) -> list[dict]:
+    """What extraction finds in free text: one dict per mention."""
+    found = Extractor([Path(v) for v in vocab]).extract_text(text)
+    return [{"type": cm.concept.type, "label": cm.concept.label, "iri": cm.concept.iri, "text": m.text,
+             "start": m.start, "end": m.end, "rule": m.rule, "proposed": cm.proposed}
+            for cm in found for m in cm.mentions]

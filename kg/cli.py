@@ -1,0 +1,115 @@
+"""The `kg` command: a thin face on the library API (kg.api).
+
+Each command parses options, calls one library function and prints. A `KgError` (bad
+input, bad query) becomes a one-line `Error: ...` and exit status 1, never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import api
+from .errors import KgError
+
+
+def user_errors(func):
+    """Turn library errors into click errors: one line, exit status 1."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KgError as e:
+            raise click.ClickException(str(e)) from None
+    return wrapper
+
+
+vocab_option = click.option("--vocab", "vocab", multiple=True, type=click.Path(dir_okay=False),
+                            help="Extra SKOS vocabulary (Turtle) to match; repeatable.")
+
+
+@click.group()
+@click.version_option(package_name="kg")
+def main() -> None:
+    """Turn research-paper abstracts into a citation/concept knowledge graph."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+              help="Directory for graph.ttl, mentions.jsonl and graph.html.")
+@vocab_option
+@user_errors
+def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...]) -> None:
+    """Build the graph of INPUTS (files or directories of .txt pages, .jsonl, .csv)."""
+    with _progress() as progress:
+        result = api.build(inputs, out_dir, vocab=vocab, progress=progress)
+    click.echo(result.summary())
+
+
+@main.command()
+@click.argument("graph", type=click.Path())
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@user_errors
+def query(graph: str, sparql: str | None, query_file: str | None, fmt: str) -> None:
+    """Run a SPARQL query (a string or a .rq file) over an exported GRAPH."""
+    click.echo(api.query(graph, _query_text(sparql, query_file), fmt))
+
+
+@main.command()
+@click.argument("text")
+@vocab_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@user_errors
+def extract(text: str, vocab: tuple[str, ...], as_json: bool) -> None:
+    """Show what would be extracted from TEXT ('-' reads standard input)."""
+    found = api.extract(sys.stdin.read() if text == "-" else text, vocab)
+    if as_json:
+        click.echo(json.dumps(found, indent=1, ensure_ascii=False))
+        return
+    for m in found:
+        click.echo(f"{m['type']:<13}{m['label'][:30]:<31}{m['text'][:30]:<31}{m['start']:>5}-{m['end']:<5} {m['rule']}  {m['iri']}")
+
+
+def _query_text(sparql: str | None, query_file: str | None) -> str:
+    if query_file:
+        return _read_query(Path(query_file))
+    if not sparql:
+        raise KgError("give a query: a SPARQL string, a .rq file, or -f FILE")
+    path = Path(sparql)
+    if sparql.endswith(".rq") or (len(sparql) < 255 and path.is_file()):
+        return _read_query(path)
+    return sparql
+
+
+def _read_query(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KgError(f"{path}: no such query file") from None
+    except UnicodeDecodeError:
+        raise KgError(f"{path}: not UTF-8 text") from None
+
+
+class _progress:
+    """A progress bar on a terminal; nothing when output is redirected."""
+
+    def __enter__(self):
+        self.bar = None
+        return self.update if sys.stderr.isatty() else None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False

@@ -1,0 +1,51 @@
+"""Exporters: one module per output format, each reading the one graph model.
+
+Registered by name like rdflib's plugins; every exporter writes through `atomic_write`,
+so a failed build leaves no half-written file behind.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import networkx as nx
+
+Exporter = Callable[[nx.MultiDiGraph, Path], None]
+
+
+@contextmanager
+def atomic_write(dest: Path, mode: str = "w") -> Iterator[IO]:
+    """Write to a temporary file beside `dest`, then rename it into place."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as f:
+            yield f
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def exporters() -> dict[str, tuple[str, Exporter]]:
+    """Name -> (default file name, exporter); imported lazily so the CLI starts fast."""
+    from .html import export_html
+    from .jsonl import export_mentions
+    from .turtle import export_turtle
+
+    return {
+        "turtle": ("graph.ttl", export_turtle),
+        "jsonl": ("mentions.jsonl", export_mentions),
+        "html": ("graph.html", export_html),
+    }

@@ -1,0 +1,93 @@
+"""The vocabulary matcher: a spaCy component that finds vocabulary terms in a doc.
+
+Two PhraseMatchers (exact for acronyms and names with inner capitals, lower-case for the
+rest) compiled once from the vocabularies. Terms that are ambiguous carry context words;
+such a match is kept only when the doc contains one of them. Results go to
+`doc.spans["kg"]`: label = concept type, kb_id = concept IRI, id = the rule (the
+vocabulary file) that produced it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .variants import label_variants
+from .vocab import Vocabulary
+
+SPANS_KEY = "kg"
+
+
+@dataclass(frozen=True)
+class _Target:
+    iri: str
+    ctype: str
+    context: frozenset[str]
+    rule: str
+
+
+@Language.factory("kg_vocab_matcher", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY})
+def make_vocab_matcher(nlp: Language, name: str, spans_key: str) -> "VocabMatcher":
+    return VocabMatcher(nlp, name, spans_key=spans_key)
+
+
+class VocabMatcher:
+    """Finds vocabulary terms; data comes in through `initialize(vocabulary=...)`."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = SPANS_KEY):
+        self.nlp, self.name, self.spans_key = nlp, name, spans_key
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.targets: dict[int, _Target] = {}
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, vocabulary: Vocabulary | None = None) -> None:
+        if vocabulary is not None:
+            self.add_vocabulary(vocabulary)
+
+    def add_vocabulary(self, vocabulary: Vocabulary) -> None:
+        """Compile every term of the vocabulary into the matchers."""
+        seen: set[tuple[str, str, bool]] = set()
+        for term in vocabulary.terms:
+            concept = vocabulary.concepts[term.iri]
+            target = _Target(term.iri, concept.type, term.context, "vocab:" + _file_of(concept.iri, vocabulary))
+            key = f"{term.iri}|{','.join(sorted(term.context))}"
+            self.targets[self.nlp.vocab.strings.add(key)] = target
+            forms = [f for f in sorted(label_variants(term.text, term.case_sensitive)) if (f, term.iri, term.case_sensitive) not in seen]
+            seen.update((f, term.iri, term.case_sensitive) for f in forms)
+            matcher = self.exact if term.case_sensitive else self.lower
+            matcher.add(key, list(self.nlp.tokenizer.pipe(forms)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        words: set[str] | None = None
+        spans = []
+        for key, start, end in sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0])):
+            target = self.targets[key]
+            if target.context:
+                words = words if words is not None else _doc_words(doc)
+                if not _in_context(target.context, words, doc):
+                    continue
+            spans.append(Span(doc, start, end, label=target.ctype, kb_id=target.iri, span_id=target.rule))
+        doc.spans[self.spans_key] = filter_spans(spans)
+        return doc
+
+
+def _doc_words(doc: Doc) -> set[str]:
+    """Lower-cased words of the doc, with a plural 's' also stripped, for context tests."""
+    words = {t.lower_ for t in doc}
+    words |= {w[:-1] for w in words if w.endswith("s")}
+    return words
+
+
+def _in_context(context: frozenset[str], words: set[str], doc: Doc) -> bool:
+    """True when a context term occurs: single words by token, phrases by text."""
+    if context & words:
+        return True
+    phrases = [c for c in context if " " in c or "-" in c]
+    return bool(phrases) and any(p in doc.text.lower() for p in phrases)
+
+
+def _file_of(iri: str, vocabulary: Vocabulary) -> str:
+    return vocabulary.sources.get(iri, "vocabulary")

@@ -1,0 +1,89 @@
+"""The extraction pipeline: spaCy's blank English tokenizer plus our components.
+
+`build_pipeline` assembles it once per process; `Extractor` runs it over papers in
+batches and turns each doc's spans into per-paper concept mentions with their evidence.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..model import Concept, ConceptMentions, Mention, Paper
+from . import abbreviations, names  # noqa: F401  (registers the factories)
+from .matcher import SPANS_KEY
+from .names import NEW_CONCEPTS, PROPOSED
+from .vocab import Vocabulary, load_vocabulary
+
+EXTRACTOR_VERSION = "1"
+
+
+@Language.component("kg_field_boundaries")
+def field_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after a blank line, so the title is a sentence of its own."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text or tok.text.endswith("\n"):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def build_pipeline(vocabulary: Vocabulary) -> Language:
+    """Blank English + sentencizer + vocabulary matcher + abbreviations + new names."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_field_boundaries")
+    nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
+    nlp.add_pipe("kg_abbreviations")
+    nlp.add_pipe("kg_new_names")
+    return nlp
+
+
+class Extractor:
+    """Finds concept mentions in papers; holds the compiled pipeline."""
+
+    def __init__(self, vocab_files: Iterable[Path] = (), batch_size: int = 64):
+        self.vocabulary = load_vocabulary(vocab_files)
+        self.nlp = build_pipeline(self.vocabulary)
+        self.batch_size = batch_size
+
+    def extract(self, papers: Iterable[Paper]) -> Iterator[tuple[Paper, list[ConceptMentions]]]:
+        """Yield each paper with the concepts it mentions, in input order."""
+        pairs = ((p.text, p) for p in papers)
+        for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield paper, self.concepts_of(doc, paper)
+
+    def extract_text(self, text: str) -> list[ConceptMentions]:
+        """Extract from free text (used by `kg extract`); the text counts as an abstract."""
+        paper = Paper(title="", abstract=text)
+        return self.concepts_of(self.nlp(paper.text), paper)
+
+    def concepts_of(self, doc: Doc, paper: Paper) -> list[ConceptMentions]:
+        new = doc.user_data.get(NEW_CONCEPTS, {})
+        proposed = doc.user_data.get(PROPOSED, set())
+        grouped: dict[str, ConceptMentions] = {}
+        for span in sorted(doc.spans[SPANS_KEY], key=lambda s: s.start):
+            iri = span.kb_id_
+            if iri not in grouped:
+                grouped[iri] = ConceptMentions(self._concept(iri, span.label_, span.text, new), proposed=iri in proposed)
+            grouped[iri].mentions.append(_mention(span, paper))
+        return list(grouped.values())
+
+    def _concept(self, iri: str, ctype: str, text: str, new: dict) -> Concept:
+        known = self.vocabulary.concepts.get(iri)
+        if known is not None:
+            return known
+        label, _, alts = new.get(iri, (text, ctype, ()))
+        return Concept(iri=iri, type=ctype, label=label, alt_labels=tuple(alts), source="paper")
+
+
+def _mention(span, paper: Paper) -> Mention:
+    offset = paper.abstract_offset
+    in_title = span.start_char < offset or not paper.abstract
+    field, base = ("title", 0) if in_title else ("abstract", offset)
+    return Mention(
+        text=span.text, field=field, start=span.start_char - base, end=span.end_char - base,
+        sentence=span.sent.text.strip(), rule=span.id_,
+    )

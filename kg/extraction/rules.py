@@ -1,0 +1,48 @@
+"""The word lists extraction rules read from `ontology/rules.ttl`.
+
+Head nouns decide the type of an unknown long form; cue verbs and naming words find a
+paper's own names. Loaded once per process and cached.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import Graph, URIRef
+
+from ..namespaces import KG
+from ..resources import ontology_dir
+from .vocab import CLASS_TYPES
+
+
+@dataclass(frozen=True)
+class Rules:
+    head_nouns: dict[str, str]  # lower-case head noun -> concept type
+    proposal_verbs: frozenset[str]
+    naming_cues: frozenset[str]
+    dataset_cues: frozenset[str]
+    not_a_name: frozenset[str]
+    not_a_title_name: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    graph = Graph()
+    graph.parse(ontology_dir() / "rules.ttl", format="turtle")
+    heads: dict[str, str] = {}
+    for cls, ctype in CLASS_TYPES.items():
+        for noun in _words(graph, cls, KG.headNoun):
+            heads.setdefault(noun.lower(), ctype)
+    node = KG.ExtractionRules
+    return Rules(
+        head_nouns=heads,
+        proposal_verbs=frozenset(w.lower() for w in _words(graph, node, KG.proposalVerb)),
+        naming_cues=frozenset(w.lower() for w in _words(graph, node, KG.namingCue)),
+        dataset_cues=frozenset(w.lower() for w in _words(graph, node, KG.datasetCue)),
+        not_a_name=frozenset(_words(graph, node, KG.notAName)),
+        not_a_title_name=frozenset(w.lower() for w in _words(graph, node, KG.notATitleName)),
+    )
+
+
+def _words(graph: Graph, node: URIRef, prop: URIRef) -> list[str]:
+    return sorted(str(o) for o in graph.objects(node, prop))

@@ -1,0 +1,40 @@
+"""Surface variants of a label: plurals and hyphen/space spellings.
+
+The vocabularies list one spelling per form; texts write "mixture-of-experts" and
+"mixtures of experts", "LLM" and "LLMs". Generating the regular variants here keeps the
+vocabularies short and the matching forgiving in a predictable way.
+"""
+from __future__ import annotations
+
+import re
+
+_ES = re.compile(r"(s|x|z|ch|sh)$")
+_IES = re.compile(r"[^aeiou]y$")
+
+
+def plural(word: str, case_sensitive: bool) -> str | None:
+    """Regular plural of a label's last word; None when it already looks plural."""
+    if not word or word[-1] in "sS" and not case_sensitive:
+        return None
+    if case_sensitive:
+        return word + "s" if word[-1].isupper() or word[-1].isdigit() or word[-1].isalpha() else None
+    if _IES.search(word):
+        return word[:-1] + "ies"
+    if _ES.search(word):
+        return word + "es"
+    return word + "s" if word[-1].isalpha() else None
+
+
+def label_variants(label: str, case_sensitive: bool) -> set[str]:
+    """The label, its hyphen/space spellings, and their plurals."""
+    forms = {label}
+    if "-" in label:
+        forms.add(label.replace("-", " "))
+    if " " in label and len(label.split()) <= 3:
+        forms.add(label.replace(" ", "-"))
+    for form in list(forms):
+        if form[-1:].isalpha() or (case_sensitive and form[-1:].isalnum()):
+            extra = plural(form, case_sensitive)
+            if extra:
+                forms.add(extra)
+    return forms

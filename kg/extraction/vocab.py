@@ -1,0 +1,108 @@
+"""Reading SKOS vocabularies into the terms the matcher compiles.
+
+A vocabulary is data (Turtle under `ontology/vocab/`, or a user's `--vocab FILE.ttl`);
+this module turns it into `Concept` records and `Term`s: one surface form each, with
+whether it is matched case-sensitively and which context words it needs.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SKOS
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from ..errors import InputError
+from ..model import Concept
+from ..namespaces import KG
+from ..resources import ontology_dir
+
+CLASS_TYPES: dict[URIRef, str] = {
+    KG.Method: "method", KG.Dataset: "dataset", KG.Modality: "modality", KG.BrainRegion: "brain_region",
+}
+_INNER_CAPS = re.compile(r"[A-Z].*[A-Z]|[A-Z]\d|\d[A-Z]")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One surface form of a concept, as the matcher sees it."""
+
+    text: str
+    iri: str
+    case_sensitive: bool
+    context: frozenset[str] = frozenset()  # empty: matched anywhere
+
+
+@dataclass
+class Vocabulary:
+    """Concepts and their terms, from one or more SKOS files."""
+
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # concept IRI -> file name
+
+    def add(self, other: "Vocabulary") -> None:
+        self.concepts.update(other.concepts)
+        self.terms.extend(other.terms)
+        self.files.extend(other.files)
+        self.sources.update(other.sources)
+
+
+def builtin_vocab_files() -> list[Path]:
+    """The vocabularies shipped with the package, in a stable order."""
+    return sorted((ontology_dir() / "vocab").glob("*.ttl"))
+
+
+def is_case_sensitive(label: str) -> bool:
+    """Acronyms and names with inner capitals ("IT", "V1", "ResNet") match exactly."""
+    return bool(_INNER_CAPS.search(label))
+
+
+def load_vocabulary(paths: Iterable[Path] | None = None) -> Vocabulary:
+    """Load the built-in vocabularies plus any extra files, later files winning."""
+    vocab = Vocabulary()
+    for path in [*builtin_vocab_files(), *(paths or [])]:
+        vocab.add(read_skos(Path(path)))
+    return vocab
+
+
+def read_skos(path: Path) -> Vocabulary:
+    """Read one SKOS Turtle file; typed concepts (kg:Method, ...) become terms."""
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except (BadSyntax, UnicodeDecodeError, ValueError) as e:
+        raise InputError(path, f"not a readable Turtle vocabulary ({str(e).splitlines()[0][:200]})") from None
+    except FileNotFoundError:
+        raise InputError(path, "no such vocabulary file") from None
+    vocab = Vocabulary(files=[path.name])
+    for cls, ctype in CLASS_TYPES.items():
+        for node in sorted(set(graph.subjects(RDF.type, cls))):
+            concept, terms = _concept(graph, node, ctype, path)
+            vocab.concepts[concept.iri] = concept
+            vocab.sources[concept.iri] = path.name
+            vocab.terms.extend(terms)
+    return vocab
+
+
+def _concept(graph: Graph, node: URIRef, ctype: str, path: Path) -> tuple[Concept, list[Term]]:
+    prefs = sorted(str(o) for o in graph.objects(node, SKOS.prefLabel))
+    if not prefs:
+        raise InputError(path, f"concept {node} has no skos:prefLabel")
+    alts = sorted(str(o) for o in graph.objects(node, SKOS.altLabel))
+    hidden = sorted(str(o) for o in graph.objects(node, SKOS.hiddenLabel))
+    context = frozenset(str(o).lower() for o in graph.objects(node, KG.contextTerm))
+    gated = {str(o) for o in graph.objects(node, KG.ambiguousLabel)}
+    concept = Concept(
+        iri=str(node), type=ctype, label=prefs[0], alt_labels=tuple(alts),
+        broader=tuple(sorted(str(o) for o in graph.objects(node, SKOS.broader))),
+    )
+    terms = []
+    for label in dict.fromkeys([prefs[0], *alts, *hidden, *gated]):
+        needs = context if (not gated or label in gated) else frozenset()
+        terms.append(Term(label, concept.iri, is_case_sensitive(label), needs))
+    return concept, terms

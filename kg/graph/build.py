@@ -1,0 +1,102 @@
+"""Records -> one NetworkX graph, the model every exporter reads.
+
+Nodes are keyed by IRI; edges by (source, target, kind). Attribute schema:
+- paper node: kind="paper", title, abstract, sources, doi, arxiv, url, year, authors
+- concept node: kind="concept", type, label, alt_labels, broader, source
+  ("vocabulary" | "paper"), papers (number of papers that mention it; 0 for ancestors
+  kept only for the hierarchy)
+- paper -> concept edge: kind="mentions", relation (usesMethod, ...), count, mentions
+  (list of `Mention`, the evidence), proposed (the paper introduces the concept)
+- concept -> concept edge: kind="cooccurs", weight (papers mentioning both), papers
+  (their IRIs), stored once with the smaller IRI as source; kind="broader" for the
+  vocabulary hierarchy.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import combinations
+
+import networkx as nx
+
+from ..model import Concept, ConceptMentions, Paper
+
+RELATIONS: dict[str, str] = {
+    "method": "usesMethod", "dataset": "usesDataset", "modality": "hasModality", "brain_region": "studiesRegion",
+}
+
+
+def build_graph(results: Iterable[tuple[str, Paper, list[ConceptMentions]]],
+                known: dict[str, Concept] | None = None) -> nx.MultiDiGraph:
+    """Build the graph from (paper IRI, paper, concept mentions) triples.
+
+    `known` holds vocabulary concepts, used to add the ancestors of mentioned concepts.
+    """
+    graph = nx.MultiDiGraph()
+    for iri, paper, found in results:
+        add_paper(graph, iri, paper)
+        for cm in found:
+            add_mentions(graph, iri, cm)
+        add_cooccurrences(graph, iri, sorted({cm.concept.iri for cm in found}))
+    add_hierarchy(graph, known or {})
+    return graph
+
+
+def add_paper(graph: nx.MultiDiGraph, iri: str, paper: Paper) -> None:
+    graph.add_node(iri, kind="paper", title=paper.title, abstract=paper.abstract, sources=list(paper.sources),
+                   doi=paper.doi, arxiv=paper.arxiv, url=paper.url, year=paper.year, authors=list(paper.authors))
+
+
+def add_mentions(graph: nx.MultiDiGraph, paper_iri: str, cm: ConceptMentions) -> None:
+    concept = cm.concept
+    _add_concept(graph, concept)
+    graph.nodes[concept.iri]["papers"] += 1
+    graph.add_edge(paper_iri, concept.iri, key="mentions", kind="mentions", relation=RELATIONS[concept.type],
+                   count=len(cm.mentions), mentions=list(cm.mentions), proposed=cm.proposed)
+
+
+def add_cooccurrences(graph: nx.MultiDiGraph, paper_iri: str, concept_iris: list[str]) -> None:
+    for a, b in combinations(concept_iris, 2):
+        if graph.has_edge(a, b, key="cooccurs"):
+            data = graph.edges[a, b, "cooccurs"]
+            data["weight"] += 1
+            data["papers"].append(paper_iri)
+        else:
+            graph.add_edge(a, b, key="cooccurs", kind="cooccurs", weight=1, papers=[paper_iri])
+
+
+def add_hierarchy(graph: nx.MultiDiGraph, known: dict[str, Concept]) -> None:
+    """Add skos:broader edges, and ancestor concepts, for every concept in the graph."""
+    todo = [n for n, d in graph.nodes(data=True) if d["kind"] == "concept"]
+    while todo:
+        node = todo.pop()
+        for parent in graph.nodes[node]["broader"]:
+            if parent not in known:
+                continue
+            if parent not in graph:
+                _add_concept(graph, known[parent])
+                todo.append(parent)
+            graph.add_edge(node, parent, key="broader", kind="broader")
+
+
+def _add_concept(graph: nx.MultiDiGraph, concept: Concept) -> None:
+    if concept.iri in graph:
+        return
+    graph.add_node(concept.iri, kind="concept", type=concept.type, label=concept.label,
+                   alt_labels=list(concept.alt_labels), broader=list(concept.broader),
+                   source=concept.source, papers=0)
+
+
+def papers(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
+    """Paper nodes in IRI order."""
+    return ((n, d) for n, d in sorted(graph.nodes(data=True)) if d["kind"] == "paper")
+
+
+def concepts(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
+    """Concept nodes in IRI order."""
+    return ((n, d) for n, d in sorted(graph.nodes(data=True)) if d["kind"] == "concept")
+
+
+def edges(graph: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, str, dict]]:
+    """Edges of one kind in (source, target) order."""
+    found = ((u, v, d) for u, v, k, d in graph.edges(keys=True, data=True) if k == kind)
+    return iter(sorted(found, key=lambda e: (e[0], e[1])))

@@ -1,0 +1,78 @@
+"""The records that flow between stages: papers in, mentions and concepts out.
+
+Readers yield `Paper`; extraction turns each into a `PaperMentions`; linking and the
+graph builder read those. Plain dataclasses so every stage can be tested alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONCEPT_TYPES: tuple[str, ...] = ("method", "dataset", "modality", "brain_region")
+FIELDS: tuple[str, ...] = ("title", "abstract")
+
+
+@dataclass
+class Paper:
+    """One paper as read from one source record."""
+
+    title: str
+    abstract: str = ""
+    id: str | None = None
+    doi: str | None = None
+    arxiv: str | None = None
+    url: str | None = None
+    year: int | None = None
+    authors: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Title and abstract as the extractor sees them (see `abstract_offset`)."""
+        return f"{self.title}\n\n{self.abstract}" if self.abstract else self.title
+
+    @property
+    def abstract_offset(self) -> int:
+        """Where the abstract starts in `text`."""
+        return len(self.title) + 2
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One span of text that denotes a concept, with the evidence to trace it."""
+
+    text: str
+    field: str  # "title" | "abstract"
+    start: int  # offset into that field
+    end: int
+    sentence: str
+    rule: str  # e.g. "vocab:methods.ttl", "abbreviation", "new-name:title-colon"
+
+
+@dataclass
+class Concept:
+    """A concept as known to the graph: vocabulary entry or a name found in a paper."""
+
+    iri: str
+    type: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    source: str = "vocabulary"  # or "paper" for names a paper introduces
+
+
+@dataclass
+class ConceptMentions:
+    """All mentions of one concept in one paper."""
+
+    concept: Concept
+    mentions: list[Mention] = field(default_factory=list)
+    proposed: bool = False  # the paper introduces this concept
+
+
+@dataclass
+class PaperMentions:
+    """What extraction found in one paper."""
+
+    paper: Paper
+    iri: str
+    concepts: list[ConceptMentions] = field(default_factory=list)

@@ -1,0 +1,26 @@
+"""Reader for CSV files with a header row naming at least `title` and `abstract`."""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Paper
+from .records import paper_from_record
+from .text import iter_lines
+
+NEEDED = ("title", "abstract")
+
+
+def read_csv(path: Path, name: str) -> Iterator[Paper]:
+    """Yield one paper per row; a header without the needed columns is an error."""
+    lines = (line + "\n" for _, line in iter_lines(path, name))
+    rows = csv.DictReader(lines)
+    columns = [c.strip().lower() for c in rows.fieldnames or []]
+    missing = [c for c in NEEDED if c not in columns]
+    if missing:
+        raise InputError(name, f"CSV lacks column(s) {', '.join(missing)} (has: {', '.join(columns) or 'none'})", 1)
+    for row in rows:
+        rec = {(k or "").strip().lower(): v for k, v in row.items()}
+        yield paper_from_record(rec, name, rows.line_num)
