@@ -62,11 +62,14 @@ def read_papers(inputs: Iterable[str | Path]) -> tuple[list[tuple[str, Paper]], 
 
 
 def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
-                progress: Progress | None = None) -> tuple[nx.MultiDiGraph, int]:
-    """Read, extract and link: the graph model, and how many records were read."""
+                progress: Progress | None = None, builtin_vocab: bool = True) -> tuple[nx.MultiDiGraph, int]:
+    """Read, extract and link: the graph model, and how many records were read.
+
+    `vocab` adds SKOS files to the shipped vocabularies; `builtin_vocab=False` uses only them.
+    """
     inputs = list(inputs)
     merged, count = read_papers(inputs)
-    extractor = Extractor([Path(v) for v in vocab])
+    extractor = Extractor([Path(v) for v in vocab], builtin=builtin_vocab)
     by_paper = {id(p): iri for iri, p in merged}
 
     def results():
@@ -91,10 +94,10 @@ def export(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] =
 
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str | Path] = (),
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, builtin_vocab: bool = True) -> BuildResult:
     """Build the knowledge graph of `inputs` and write graph.ttl, mentions.jsonl, graph.html."""
     start = time.perf_counter()
-    graph, count = build_model(inputs, vocab, progress)
+    graph, count = build_model(inputs, vocab, progress, builtin_vocab)
     outputs = export(graph, out_dir)
     return BuildResult(graph, count, outputs, time.perf_counter() - start)
 

@@ -42,11 +42,12 @@ def main() -> None:
 @click.option("-o", "--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
               help="Directory for graph.ttl, mentions.jsonl and graph.html.")
 @vocab_option
+@click.option("--no-builtin-vocab", is_flag=True, help="Match only the --vocab files, not the shipped vocabularies.")
 @user_errors
-def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...]) -> None:
+def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_builtin_vocab: bool) -> None:
     """Build the graph of INPUTS (files or directories of .txt pages, .jsonl, .csv)."""
     with _progress() as progress:
-        result = api.build(inputs, out_dir, vocab=vocab, progress=progress)
+        result = api.build(inputs, out_dir, vocab=vocab, progress=progress, builtin_vocab=not no_builtin_vocab)
     click.echo(result.summary())
 
 

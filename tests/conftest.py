@@ -24,15 +24,16 @@ def tiny_vocab() -> Path:
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> kg.BuildResult:
-    """The example corpus built once for the whole session."""
+    """The example corpus built once for the whole session, with the shipped vocabularies."""
     out = tmp_path_factory.mktemp("example-build")
     return kg.build([CORPUS], out)
 
 
 @pytest.fixture(scope="session")
 def extractor(tiny_vocab):
+    """An extractor that knows only the tiny test vocabulary."""
     from kg.extraction import Extractor
-    return Extractor([tiny_vocab])
+    return Extractor([tiny_vocab], builtin=False)
 
 
 def write(path: Path, text: str | bytes) -> Path:

@@ -61,32 +61,50 @@ class VocabMatcher:
             matcher.add(key, list(self.nlp.tokenizer.pipe(forms)))
 
     def __call__(self, doc: Doc) -> Doc:
-        words: set[str] | None = None
+        words: dict[str, list[int]] | None = None
         spans = []
         for key, start, end in sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0])):
             target = self.targets[key]
             if target.context:
-                words = words if words is not None else _doc_words(doc)
-                if not _in_context(target.context, words, doc):
+                words = words if words is not None else _word_positions(doc)
+                if not _in_context(target.context, words, doc, start, end):
                     continue
             spans.append(Span(doc, start, end, label=target.ctype, kb_id=target.iri, span_id=target.rule))
         doc.spans[self.spans_key] = filter_spans(spans)
         return doc
 
 
-def _doc_words(doc: Doc) -> set[str]:
-    """Lower-cased words of the doc, with a plural 's' also stripped, for context tests."""
-    words = {t.lower_ for t in doc}
-    words |= {w[:-1] for w in words if w.endswith("s")}
-    return words
+def _word_positions(doc: Doc) -> dict[str, list[int]]:
+    """Lower-cased word -> token positions (plural 's' stripped too), for context tests."""
+    positions: dict[str, list[int]] = {}
+    for tok in doc:
+        positions.setdefault(tok.lower_, []).append(tok.i)
+        if tok.lower_.endswith("s"):
+            positions.setdefault(tok.lower_[:-1], []).append(tok.i)
+    return positions
 
 
-def _in_context(context: frozenset[str], words: set[str], doc: Doc) -> bool:
-    """True when a context term occurs: single words by token, phrases by text."""
-    if context & words:
-        return True
-    phrases = [c for c in context if " " in c or "-" in c]
-    return bool(phrases) and any(p in doc.text.lower() for p in phrases)
+def _in_context(context: frozenset[str], words: dict[str, list[int]], doc: Doc, start: int, end: int) -> bool:
+    """True when a context term occurs outside the matched span itself.
+
+    Single words are looked up by token; phrases ("graph neural") in the text.
+    """
+    for term in context:
+        if " " in term or "-" in term:
+            text = doc.text.lower()
+            span_start, span_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+            if any(not span_start <= i < span_end for i in _find_all(text, term)):
+                return True
+        elif any(not start <= i < end for i in words.get(term, ())):
+            return True
+    return False
+
+
+def _find_all(text: str, term: str):
+    i = text.find(term)
+    while i >= 0:
+        yield i
+        i = text.find(term, i + 1)
 
 
 def _file_of(iri: str, vocabulary: Vocabulary) -> str:

@@ -37,7 +37,7 @@ def new_concept(doc: Doc, iri: str, label: str, ctype: str, alt: str | None = No
 
 def looks_like_name(text: str, rules: Rules) -> bool:
     """A token that reads as a name: "LILO", "CoreInfer", "GPT-4", "E-iSpec"."""
-    if text in rules.not_a_name or len(text) < 2:
+    if text in rules.not_a_name or len(text) < 2 or rules.not_a_name_pattern.match(text):
         return False
     return bool(_NAMEISH.match(re.sub(r"[-_.]", "", text)))
 

@@ -44,8 +44,8 @@ def build_pipeline(vocabulary: Vocabulary) -> Language:
 class Extractor:
     """Finds concept mentions in papers; holds the compiled pipeline."""
 
-    def __init__(self, vocab_files: Iterable[Path] = (), batch_size: int = 64):
-        self.vocabulary = load_vocabulary(vocab_files)
+    def __init__(self, vocab_files: Iterable[Path] = (), batch_size: int = 64, builtin: bool = True):
+        self.vocabulary = load_vocabulary(vocab_files, builtin=builtin)
         self.nlp = build_pipeline(self.vocabulary)
         self.batch_size = batch_size
 

@@ -5,6 +5,7 @@ paper's own names. Loaded once per process and cached.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ class Rules:
     naming_cues: frozenset[str]
     dataset_cues: frozenset[str]
     not_a_name: frozenset[str]
+    not_a_name_pattern: re.Pattern
     not_a_title_name: frozenset[str]
 
 
@@ -40,6 +42,7 @@ def load_rules() -> Rules:
         naming_cues=frozenset(w.lower() for w in _words(graph, node, KG.namingCue)),
         dataset_cues=frozenset(w.lower() for w in _words(graph, node, KG.datasetCue)),
         not_a_name=frozenset(_words(graph, node, KG.notAName)),
+        not_a_name_pattern=re.compile("|".join(_words(graph, node, KG.notANamePattern)) or "$^"),
         not_a_title_name=frozenset(w.lower() for w in _words(graph, node, KG.notATitleName)),
     )
 

@@ -14,10 +14,10 @@ _IES = re.compile(r"[^aeiou]y$")
 
 def plural(word: str, case_sensitive: bool) -> str | None:
     """Regular plural of a label's last word; None when it already looks plural."""
-    if not word or word[-1] in "sS" and not case_sensitive:
+    if not word or (word[-1] in "sS" and not case_sensitive):
         return None
     if case_sensitive:
-        return word + "s" if word[-1].isupper() or word[-1].isdigit() or word[-1].isalpha() else None
+        return word + "s" if word[-1].isalnum() else None
     if _IES.search(word):
         return word[:-1] + "ies"
     if _ES.search(word):
@@ -33,8 +33,21 @@ def label_variants(label: str, case_sensitive: bool) -> set[str]:
     if " " in label and len(label.split()) <= 3:
         forms.add(label.replace(" ", "-"))
     for form in list(forms):
-        if form[-1:].isalpha() or (case_sensitive and form[-1:].isalnum()):
-            extra = plural(form, case_sensitive)
-            if extra:
-                forms.add(extra)
+        extra = plural(form, case_sensitive) if form[-1:].isalnum() else None
+        if extra:
+            forms.add(extra)
+        forms |= _inner_plurals(form, case_sensitive)
     return forms
+
+
+def _inner_plurals(form: str, case_sensitive: bool) -> set[str]:
+    """'mixture of experts' -> 'mixtures of experts': the head noun comes before 'of'."""
+    out = set()
+    for sep in (" of ", "-of-"):
+        head, found, rest = form.partition(sep)
+        if found and head and " " not in head.split()[-1]:
+            words = head.split(" ")
+            extra = plural(words[-1], case_sensitive)
+            if extra:
+                out.add(" ".join(words[:-1] + [extra]) + sep + rest)
+    return out

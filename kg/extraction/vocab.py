@@ -62,10 +62,10 @@ def is_case_sensitive(label: str) -> bool:
     return bool(_INNER_CAPS.search(label))
 
 
-def load_vocabulary(paths: Iterable[Path] | None = None) -> Vocabulary:
-    """Load the built-in vocabularies plus any extra files, later files winning."""
+def load_vocabulary(paths: Iterable[Path] | None = None, builtin: bool = True) -> Vocabulary:
+    """Load the built-in vocabularies (unless `builtin` is false) plus any extra files."""
     vocab = Vocabulary()
-    for path in [*builtin_vocab_files(), *(paths or [])]:
+    for path in [*(builtin_vocab_files() if builtin else []), *(paths or [])]:
         vocab.add(read_skos(Path(path)))
     return vocab
 

@@ -1,0 +1,87 @@
+"""The CLI: a thin layer whose errors are one line and whose outputs are the library's."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import write
+from kg.cli import main
+
+
+@pytest.fixture()
+def run():
+    runner = CliRunner()
+    return lambda *args, **kw: runner.invoke(main, [str(a) for a in args], **kw)
+
+
+def test_build_writes_three_files_and_a_summary(run, tmp_path, data_dir):
+    result = run("build", data_dir / "page.txt", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.ttl", "mentions.jsonl"]
+    assert "papers: 2 (from 3 records)" in result.output
+    lines = (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()
+    assert len(lines) == 2 and {"id", "title", "concepts"} <= set(json.loads(lines[0]))
+
+
+@pytest.mark.parametrize("content, name, message", [
+    (None, "missing", "Error: {dir}/missing: no such file or directory"),
+    ('{"title": oops}\n', "bad.jsonl", "Error: bad.jsonl:1: malformed JSON (Expecting value at column 11)"),
+    ("name,abstract\nx,y\n", "cols.csv", "Error: cols.csv:1: CSV lacks column(s) title (has: name, abstract)"),
+    (b"\xff\xfe\x00t\x00i", "blob.txt", "Error: blob.txt:1: binary file (NUL byte); expected UTF-8 text"),
+    (b"Title\nbad \xe9\n", "latin.txt", "Error: latin.txt:2: not UTF-8 text (byte 0xe9 at column 5)"),
+])
+def test_bad_input_is_one_line_error(run, tmp_path, content, name, message):
+    if content is not None:
+        write(tmp_path / name, content)
+    result = run("build", tmp_path / name, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.output.strip() == message.format(dir=tmp_path)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_empty_corpus_is_an_error(run, tmp_path):
+    write(tmp_path / "empty.txt", "\n\nSubscribe\n")
+    result = run("build", tmp_path / "empty.txt", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {tmp_path / 'empty.txt'}: no papers found in the input"
+
+
+def test_query_prints_table_csv_and_json(run, example_build):
+    ttl = example_build.outputs["turtle"]
+    q = "PREFIX kg: <https://w3id.org/kg/ontology#> SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }"
+    assert run("query", ttl, q).output.splitlines()[2].strip() == "505"
+    assert run("query", ttl, q, "--format", "csv").output == "n\n505\n"
+    assert json.loads(run("query", ttl, q, "--format", "json").output) == [{"n": "505"}]
+
+
+def test_query_reads_rq_file_positionally_or_with_f(run, example_build, tmp_path):
+    rq = write(tmp_path / "count.rq", "PREFIX kg: <https://w3id.org/kg/ontology#>\nASK { ?p a kg:Paper }\n")
+    ttl = example_build.outputs["turtle"]
+    assert run("query", ttl, rq).output.splitlines()[2] == "true"
+    assert run("query", ttl, "-f", rq).output.splitlines()[2] == "true"
+
+
+def test_malformed_query_is_one_line_error(run, example_build):
+    result = run("query", example_build.outputs["turtle"], "SELECT ?x WHERE { ?x ")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: malformed SPARQL at line 1") and len(result.output.splitlines()) == 1
+
+
+def test_query_on_missing_graph_is_an_error(run, tmp_path):
+    result = run("query", tmp_path / "nope.ttl", "ASK {}")
+    assert result.exit_code == 1 and result.output.strip() == f"Error: {tmp_path / 'nope.ttl'}: no such graph file"
+
+
+def test_extract_shows_type_label_offsets_and_rule(run, tiny_vocab):
+    result = run("extract", "--json", "--vocab", tiny_vocab, "Neurons of the hippocampus under EEG.")
+    rows = json.loads(result.output)
+    hippo = next(r for r in rows if r["text"] == "hippocampus")
+    assert hippo["type"] == "brain_region" and (hippo["start"], hippo["end"]) == (15, 26)
+    assert hippo["rule"].startswith("vocab:")
+
+
+def test_extract_reads_standard_input(run):
+    result = run("extract", "-", input="We train a transformer on ImageNet.")
+    assert result.exit_code == 0 and "ImageNet" in result.output

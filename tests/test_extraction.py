@@ -1,0 +1,108 @@
+"""Extraction on small hand-made texts, with the tiny test vocabulary."""
+from __future__ import annotations
+
+import spacy
+
+from kg.extraction.abbreviations import best_long_form
+from kg.extraction.variants import label_variants
+from kg.extraction.vocab import is_case_sensitive, read_skos
+from kg.model import Paper
+
+
+def found(extractor, title, abstract=""):
+    """{(type, label): [(text, field, start, end, rule), ...]} for one paper."""
+    paper = Paper(title=title, abstract=abstract)
+    doc = extractor.nlp(paper.text)
+    return {(cm.concept.type, cm.concept.label): [(m.text, m.field, m.start, m.end, m.rule) for m in cm.mentions]
+            for cm in extractor.concepts_of(doc, paper)}
+
+
+def test_vocabulary_terms_match_with_offsets_per_field(extractor):
+    title, abstract = "EEG decoding", "We train an LSTM on MNIST."
+    out = found(extractor, title, abstract)
+    assert out[("modality", "EEG")] == [("EEG", "title", 0, 3, "vocab:tiny_vocab.ttl")]
+    assert out[("method", "long short-term memory")] == [("LSTM", "abstract", 12, 16, "vocab:tiny_vocab.ttl")]
+    assert abstract[12:16] == "LSTM"
+    assert ("dataset", "MNIST") in out
+
+
+def test_plural_and_hyphen_variants_match(extractor):
+    out = found(extractor, "", "Mixtures-of-experts beat recurrent neural networks and a mixture-of-experts.")
+    assert [m[0] for m in out[("method", "mixture of experts")]] == ["Mixtures-of-experts", "mixture-of-experts"]
+    assert [m[0] for m in out[("method", "recurrent neural network")]] == ["recurrent neural networks"]
+
+
+def test_acronyms_match_case_sensitively(extractor):
+    assert found(extractor, "", "The rnn and the Lstm.") == {}
+    assert is_case_sensitive("V1") and is_case_sensitive("ResNet") and not is_case_sensitive("Transformer")
+
+
+def test_ambiguous_label_needs_context(extractor):
+    assert found(extractor, "", "We release V1 of our software.") == {}
+    out = found(extractor, "", "Neurons in V1 respond to edges.")
+    assert out[("brain_region", "primary visual cortex")][0][0] == "V1"
+
+
+def test_abbreviation_binds_short_form(extractor):
+    out = found(extractor, "", "We use electroencephalography (EEG) data. The EEG signal is noisy.")
+    assert [m[0] for m in out[("modality", "EEG")]] == ["electroencephalography", "EEG", "EEG"]
+
+
+def test_unknown_long_form_with_short_form_becomes_new_concept(extractor):
+    out = found(extractor, "", "We study Continual Learning via Neural Pruning (CLNP). CLNP is simple.")
+    mentions = out[("method", "Continual Learning via Neural Pruning")]
+    assert [m[0] for m in mentions] == ["Continual Learning via Neural Pruning", "CLNP", "CLNP"]
+    assert {m[4] for m in mentions} == {"abbreviation:long-form", "abbreviation"}
+
+
+def test_unknown_long_form_without_type_head_is_ignored(extractor):
+    assert found(extractor, "", "We report the mean squared error (MSE) of the fit.") == {}
+
+
+def test_title_name_is_a_proposed_method(extractor):
+    paper = Paper(title="LILO: Learning Interpretable Libraries", abstract="LILO combines search with an LSTM.")
+    result = extractor.concepts_of(extractor.nlp(paper.text), paper)
+    lilo = next(cm for cm in result if cm.concept.label == "LILO")
+    assert lilo.proposed and lilo.concept.type == "method" and len(lilo.mentions) == 2
+    assert not next(cm for cm in result if cm.concept.label == "long short-term memory").proposed
+
+
+def test_proposal_and_naming_cues(extractor):
+    out = found(extractor, "", "In this work we propose CoreInfer, an inference method. A variant called FastInfer is faster.")
+    assert out[("method", "CoreInfer")][0][4] == "new-name:proposal"
+    assert out[("method", "FastInfer")][0][4] == "new-name:called"
+
+
+def test_named_dataset_before_dataset_word(extractor):
+    out = found(extractor, "", "Results on the UCF101 dataset are strong.")
+    assert out[("dataset", "UCF101")][0][4] == "new-name:dataset"
+
+
+def test_title_prefix_that_is_not_a_name_is_ignored(extractor):
+    assert found(extractor, "Survey: methods of the field", "") == {}
+    assert found(extractor, "Visual Search Asymmetry: deep nets", "") == {}
+
+
+def test_schwartz_hearst_long_form():
+    assert best_long_form("HMM", "we fit a hidden Markov model") == "hidden Markov model"
+    assert best_long_form("XYZ", "something else") is None
+
+
+def test_label_variants():
+    assert {"mixture-of-experts", "mixtures of experts", "mixtures-of-experts"} <= label_variants("mixture of experts", False)
+    assert "LLMs" in label_variants("LLM", True)
+    assert "theories" in label_variants("theory", False)
+
+
+def test_pipeline_is_built_on_blank_english(extractor):
+    assert extractor.nlp.lang == "en"
+    assert extractor.nlp.pipe_names == ["sentencizer", "kg_field_boundaries", "kg_vocab_matcher",
+                                        "kg_abbreviations", "kg_new_names"]
+    assert isinstance(extractor.nlp, spacy.language.Language)
+
+
+def test_vocabulary_file_is_read_with_hierarchy(tiny_vocab):
+    vocab = read_skos(tiny_vocab)
+    lstm = vocab.concepts["https://w3id.org/kg/concept/method/test-lstm"]
+    assert lstm.broader == ("https://w3id.org/kg/concept/method/test-recurrent-net",)
+    assert lstm.label == "long short-term memory" and lstm.alt_labels == ("LSTM",)

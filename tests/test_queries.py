@@ -1,0 +1,74 @@
+"""Every example query runs on the example corpus and answers what it says it answers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from kg.query import load_graph, run_query
+
+QUERIES = sorted((ROOT / "examples" / "queries").glob("*.rq"))
+
+
+@pytest.fixture(scope="module")
+def rdf(example_build):
+    return load_graph(example_build.outputs["turtle"])
+
+
+def answer(rdf, name: str):
+    return run_query(rdf, (ROOT / "examples" / "queries" / f"{name}.rq").read_text())
+
+
+def test_there_are_at_least_five_queries_each_with_a_comment():
+    assert len(QUERIES) >= 5
+    for q in QUERIES:
+        assert q.read_text().startswith("# "), q.name
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda p: Path(p).stem)
+def test_every_example_query_returns_rows(rdf, query):
+    columns, rows = run_query(rdf, query.read_text())
+    assert columns and rows, query.name
+
+
+def test_datasets_per_method_counts_papers(rdf):
+    columns, rows = answer(rdf, "datasets-per-method")
+    assert columns == ["method", "dataset", "papers"]
+    counts = [int(r[2]) for r in rows]
+    assert counts == sorted(counts, reverse=True) and counts[0] >= 2
+
+
+def test_papers_per_brain_region_finds_the_hippocampus(rdf):
+    _, rows = answer(rdf, "papers-per-brain-region")
+    regions = {r[0]: int(r[1]) for r in rows}
+    assert regions["hippocampus"] >= 5
+
+
+def test_modalities_per_region_pairs_fmri_with_visual_cortex(rdf):
+    _, rows = answer(rdf, "modalities-per-region")
+    assert ("visual cortex", "fMRI") in {(r[0], r[1]) for r in rows}
+
+
+def test_most_connected_concepts_are_ranked(rdf):
+    _, rows = answer(rdf, "most-connected-concepts")
+    assert len(rows) == 20 and int(rows[0][3]) >= int(rows[-1][3])
+    assert rows[0][1] in {"Method", "Dataset", "Modality", "BrainRegion"}
+
+
+def test_papers_sharing_methods_share_at_least_three(rdf):
+    _, rows = answer(rdf, "papers-sharing-methods")
+    assert all(int(r[2]) >= 3 for r in rows)
+
+
+def test_proposed_methods_include_lilo(rdf):
+    _, rows = answer(rdf, "proposed-methods")
+    assert any(r[0] == "LILO" and r[1].startswith("LILO:") for r in rows)
+
+
+def test_evidence_offsets_point_at_the_mentioned_text(rdf, example_build):
+    _, rows = answer(rdf, "evidence-for-region")
+    by_title = {d["title"]: d for _, d in example_build.graph.nodes(data=True) if d["kind"] == "paper"}
+    for region, text, field, start, end, title, sentence in rows:
+        assert by_title[title][field][int(start):int(end)] == text
+        assert text in sentence
