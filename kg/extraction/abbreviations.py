@@ -9,6 +9,7 @@ form ends in a head noun of a type (ontology/rules.ttl), it becomes a new concep
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -16,8 +17,9 @@ from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
 from .matcher import SPANS_KEY
-from .names import NEW_CONCEPTS, new_concept
+from .names import new_concept
 from .rules import Rules, load_rules
+from .vocab import Vocabulary
 
 _SF = re.compile(r"^[A-Za-z0-9][\w\-/&.+]{0,9}$")
 
@@ -50,23 +52,42 @@ def make_abbreviations(nlp: Language, name: str) -> "AbbreviationBinder":
 
 
 class AbbreviationBinder:
-    """Binds defined short forms to concepts for the rest of the doc."""
+    """Binds defined short forms to concepts for the rest of the doc.
+
+    The local definition wins: where a short form the vocabulary knows ("CN", cochlear
+    nucleus) is defined as something else ("computational neuroscience (CN)"), its
+    vocabulary matches in this doc are dropped.
+    """
 
     def __init__(self, rules: Rules):
         self.rules = rules
+        self.labels: dict[str, list[str]] = {}
+
+    def add_vocabulary(self, vocabulary: Vocabulary) -> None:
+        """Labels per concept, to check that a long form fits a known short form."""
+        for term in vocabulary.terms:
+            self.labels.setdefault(term.iri, []).append(_norm(term.text))
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(SPANS_KEY, []))
         added: list[Span] = []
+        dropped: set[tuple[str, str]] = set()  # (short form, concept IRI) defined otherwise
         for lf, sf in find_pairs(doc):
-            added.extend(self._bind(doc, lf, sf, spans))
-        if added:
-            keep = [s for s in spans if not any(_overlaps(s, a) for a in added)]
+            added.extend(self._bind(doc, lf, sf, spans, dropped))
+        if added or dropped:
+            keep = [s for s in spans if not any(_overlaps(s, a) for a in added)
+                    and (s.text.rstrip("s"), s.kb_id_) not in dropped and (s.text, s.kb_id_) not in dropped]
             doc.spans[SPANS_KEY] = filter_spans(added + keep)
         return doc
 
-    def _bind(self, doc: Doc, lf: Span, sf: Span, spans: list[Span]) -> list[Span]:
-        target = _concept_of_long_form(lf, spans) or _covering(sf, spans)
+    def _bind(self, doc: Doc, lf: Span, sf: Span, spans: list[Span], dropped: set[tuple[str, str]]) -> list[Span]:
+        target = _concept_of_long_form(lf, spans)
+        if target is None:
+            known = _covering(sf, spans)
+            if known is not None and self._fits(lf.text, known[1]):
+                target = known
+            elif known is not None:
+                dropped.add((sf.text, known[1]))
         if target is None:
             ctype = self.rules.head_nouns.get(lf[-1].lower_)
             if ctype is None or lf[0].is_stop:
@@ -80,6 +101,16 @@ class AbbreviationBinder:
         for start, end in _occurrences(doc, sf.text):
             out.append(Span(doc, start, end, label=ctype, kb_id=iri, span_id="abbreviation"))
         return out
+
+
+    def _fits(self, long_form: str, iri: str) -> bool:
+        """Does an unknown long form plausibly spell a label of this concept?"""
+        norm = _norm(long_form)
+        return any(SequenceMatcher(None, norm, label).ratio() >= 0.8 for label in self.labels.get(iri, []))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower()).removesuffix("s")
 
 
 def find_pairs(doc: Doc):

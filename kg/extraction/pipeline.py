@@ -36,7 +36,7 @@ def build_pipeline(vocabulary: Vocabulary) -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_field_boundaries")
     nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
-    nlp.add_pipe("kg_abbreviations")
+    nlp.add_pipe("kg_abbreviations").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_new_names")
     return nlp
 
