@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import spacy
 
-from kg.extraction.abbreviations import best_long_form
+from kg.extraction.pairs import best_long_form
 from kg.extraction.variants import label_variants
 from kg.extraction.vocab import is_case_sensitive, read_skos
 from kg.model import Paper
@@ -97,7 +97,7 @@ def test_label_variants():
 def test_pipeline_is_built_on_blank_english(extractor):
     assert extractor.nlp.lang == "en"
     assert extractor.nlp.pipe_names == ["sentencizer", "kg_field_boundaries", "kg_vocab_matcher",
-                                        "kg_abbreviations", "kg_new_names"]
+                                        "kg_abbreviations", "kg_new_names", "kg_availability_filter"]
     assert isinstance(extractor.nlp, spacy.language.Language)
 
 

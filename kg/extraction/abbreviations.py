@@ -1,7 +1,6 @@
 """Abbreviations: "long form (SF)" binds SF to the long form's concept in this abstract.
 
-The pairing is the Schwartz & Hearst (2003) algorithm: the short form's characters are
-found right to left in the words before the bracket, the first one at a word start. If the
+The pairing is the Schwartz & Hearst (2003) algorithm (pairs.py). If the
 long form is a known concept, every occurrence of SF in the doc becomes a mention of it;
 if only SF is known, the long form joins SF's concept; if neither is known and the long
 form ends in a head noun of a type (ontology/rules.ttl), it becomes a new concept.
@@ -17,33 +16,11 @@ from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
 from .matcher import SPANS_KEY
-from .names import new_concept
+from .names import looks_like_name, new_concept
+from .pairs import find_pairs
 from .rules import Rules, load_rules
 from .vocab import Vocabulary
 
-_SF = re.compile(r"^[A-Za-z0-9][\w\-/&.+]{0,9}$")
-
-
-def best_long_form(short: str, long: str) -> str | None:
-    """Schwartz-Hearst: the shortest suffix of `long` whose words spell `short`."""
-    s, l = len(short) - 1, len(long) - 1
-    while s >= 0:
-        c = short[s].lower()
-        if not c.isalnum():
-            s -= 1
-            continue
-        while l >= 0 and (long[l].lower() != c or (s == 0 and l > 0 and long[l - 1].isalnum())):
-            l -= 1
-        if l < 0:
-            return None
-        l -= 1
-        s -= 1
-    start = long.rfind(" ", 0, l + 1) + 1
-    return long[start:]
-
-
-def is_short_form(text: str) -> bool:
-    return bool(_SF.match(text)) and any(ch.isupper() for ch in text) and sum(ch.isalpha() for ch in text) >= 2
 
 
 @Language.factory("kg_abbreviations", assigns=["doc.spans"], requires=["doc.spans"])
@@ -89,11 +66,12 @@ class AbbreviationBinder:
             elif known is not None:
                 dropped.add((sf.text, known[1]))
         if target is None:
-            ctype = self.rules.head_nouns.get(lf[-1].lower_)
-            if ctype is None or lf[0].is_stop:
+            ctype = self._new_type(lf, sf)
+            if ctype is None:
                 return []
-            iri = concept_iri(ctype, lf.text)
-            new_concept(doc, iri, lf.text, ctype, sf.text)
+            label, alt = (sf.text, lf.text) if self._coined(sf.text) else (lf.text, sf.text)
+            iri = concept_iri(ctype, label)
+            new_concept(doc, iri, label, ctype, alt)
             target = (ctype, iri)
         ctype, iri = target
         out = [s for s in spans if s.kb_id_ == iri and s.start == lf.start and s.end == lf.end]
@@ -103,6 +81,20 @@ class AbbreviationBinder:
         return out
 
 
+    def _new_type(self, lf: Span, sf: Span) -> str | None:
+        """Type of a new concept defined here: by the long form's head noun, or "method"
+        for a mixed-case coined name ("BrainDiVE", "LogiCoT") whatever the head."""
+        if lf[0].is_stop or lf.text.lower() in self.rules.not_a_concept:
+            return None
+        ctype = self.rules.head_nouns.get(lf[-1].lower_)
+        if ctype is None and self._coined(sf.text):
+            ctype = "method"
+        return ctype
+
+    def _coined(self, short: str) -> bool:
+        """A mixed-case name ("BrainDiVE", "LogiCoT"), not an acronym or "post-AGB"."""
+        return bool(re.search(r"[a-z]", short) and re.search(r"[A-Z]", short)) and looks_like_name(short, self.rules)
+
     def _fits(self, long_form: str, iri: str) -> bool:
         """Does an unknown long form plausibly spell a label of this concept?"""
         norm = _norm(long_form)
@@ -111,36 +103,6 @@ class AbbreviationBinder:
 
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower()).removesuffix("s")
-
-
-def find_pairs(doc: Doc):
-    """Yield (long form span, short form span) for each "long form (SF)" in the doc."""
-    for tok in doc:
-        if tok.text != "(" or tok.i + 2 >= len(doc):
-            continue
-        close = next((t.i for t in doc[tok.i + 1: tok.i + 4] if t.text in {")", ";", ","}), None)
-        if close is None or doc[close].text != ")" or close == tok.i + 1:
-            continue
-        sf = doc[tok.i + 1: close]
-        if not is_short_form(sf.text) or tok.i == 0:
-            continue
-        lf = _long_form(doc, tok.i, sf.text)
-        if lf is not None:
-            yield lf, sf
-
-
-def _long_form(doc: Doc, paren: int, short: str) -> Span | None:
-    n_letters = sum(ch.isalnum() for ch in short)
-    window_start = max(doc[paren - 1].sent.start, paren - min(n_letters + 5, n_letters * 2) - 2)
-    window = doc[window_start:paren]
-    found = best_long_form(short, window.text)
-    if not found or short.lower() in found.lower().split() or len(found) <= len(short):
-        return None
-    end_char = window.end_char
-    span = doc.char_span(end_char - len(found), end_char, alignment_mode="expand")
-    if span is None or span.text.startswith(("(", "-")) or "\n" in span.text:
-        return None
-    return span
 
 
 def _concept_of_long_form(lf: Span, spans: list[Span]) -> tuple[str, str] | None:

@@ -8,6 +8,7 @@ vocabulary file) that produced it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -69,9 +70,23 @@ class VocabMatcher:
                 words = words if words is not None else _word_positions(doc)
                 if not _in_context(target.context, words, doc, start, end):
                     continue
+            if target.ctype in _VERSIONED:
+                end = _version_end(doc, end)
             spans.append(Span(doc, start, end, label=target.ctype, kb_id=target.iri, span_id=target.rule))
         doc.spans[self.spans_key] = filter_spans(spans)
         return doc
+
+
+_VERSIONED = {"method", "dataset"}
+_VERSION = re.compile(r"^(?=.*[A-Z0-9])[A-Za-z0-9][A-Za-z0-9.\-]*(?<!\.)$")
+
+
+def _version_end(doc: Doc, end: int) -> int:
+    """Extend a model or dataset name over a glued version suffix: "LLaVA" + "-NeXT-8B"."""
+    while (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
+           and not doc[end].whitespace_ and _VERSION.match(doc[end + 1].text)):
+        end += 2
+    return end
 
 
 def _word_positions(doc: Doc) -> dict[str, list[int]]:

@@ -17,6 +17,7 @@ from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
 from .matcher import SPANS_KEY
+from .pairs import find_pairs
 from .rules import Rules, load_rules
 
 NEW_CONCEPTS = "kg_new_concepts"  # doc.user_data key: iri -> (label, type, alt labels)
@@ -36,10 +37,26 @@ def new_concept(doc: Doc, iri: str, label: str, ctype: str, alt: str | None = No
 
 
 def looks_like_name(text: str, rules: Rules) -> bool:
-    """A token that reads as a name: "LILO", "CoreInfer", "GPT-4", "E-iSpec"."""
+    """A token or hyphen compound that reads as a name: "LILO", "CoreInfer", "GPT-4",
+    "E-iSpec", "Mamba-2"; not a modifier compound such as "post-RGB" or "LLM-based"."""
     if text in rules.not_a_name or len(text) < 2 or rules.not_a_name_pattern.match(text):
         return False
-    return bool(_NAMEISH.match(re.sub(r"[-_.]", "", text)))
+    parts = [p for p in re.split(r"[-_.]", text) if p]
+    if not parts:
+        return False
+    if len(parts) == 1:
+        return bool(_NAMEISH.match(text))
+    if parts[0].islower() or (parts[-1].isalpha() and parts[-1].islower()):
+        return False
+    return any(_NAMEISH.match(p) for p in parts) or (
+        any(p.isdigit() for p in parts) and bool(_NAMEISH.match("".join(parts))))
+
+
+def looks_like_coined(text: str, rules: Rules) -> bool:
+    """After "called"/"named": any capitalised token or compound ("Explanation-Refiner")."""
+    return looks_like_name(text, rules) or (
+        text[:1].isupper() and text not in rules.not_a_name and text.lower() not in rules.not_a_concept
+        and not rules.not_a_name_pattern.match(text) and len(text) > 2)
 
 
 @Language.factory("kg_new_names", assigns=["doc.spans"], requires=["doc.spans"])
@@ -58,9 +75,12 @@ class NewNameFinder:
         found: list[tuple[Span, str, str, bool]] = []  # (name span, type, rule, proposed)
         found += self._title_name(doc)
         found += self._cued_names(doc)
-        found += self._dataset_names(doc)
+        found += self._headed_names(doc)
         added: list[Span] = []
+        defined = {sf.text for _, sf in find_pairs(doc)}
         for name, ctype, rule, proposed in found:
+            if name.text in defined:
+                continue  # a defined short form: the abbreviation rule decided about it
             existing = _same(name, spans + added)
             if existing is not None:
                 if proposed:
@@ -81,14 +101,15 @@ class NewNameFinder:
         colon = title.find(":")
         if colon <= 0:
             return []
-        name = doc.char_span(0, colon, alignment_mode="contract")
+        start = title.rfind(". ", 0, colon) + 2 if ". " in title[:colon] else 0
+        name = doc.char_span(start, colon, alignment_mode="contract")
         if name is None or len(name) > _MAX_NAME_TOKENS or name.text.lower() in self.rules.not_a_title_name:
             return []
-        if not all(t.text[0].isupper() or t.is_digit or t.text in "-" for t in name):
+        if not all(t.text[0].isupper() or t.is_digit or t.text in "-" for t in name) or name[0].is_stop:
             return []
-        if not any(looks_like_name(t.text, self.rules) for t in name) and len(name) > 1:
+        if not any(looks_like_name(compound_at(doc, t.i).text, self.rules) for t in name):
             return []
-        if len(name) == 1 and not looks_like_name(name.text, self.rules):
+        if len(name.text.split()) == 1 and not looks_like_name(name.text, self.rules):
             return []
         rest = title[colon + 1:].lower()
         ctype = "dataset" if any(cue in rest.split() for cue in self.rules.dataset_cues) else "method"
@@ -101,35 +122,68 @@ class NewNameFinder:
             if low in self.rules.naming_cues:
                 window = doc[tok.i + 1: tok.i + 3]
                 rule = "new-name:called"
+                name = self._first_name(window, coined=True)
             elif low in self.rules.proposal_verbs and tok.i > 0 and doc[tok.i - 1].lower_ in {"we", "paper", "work", "study"}:
                 window = doc[tok.i + 1: min(tok.i + 12, tok.sent.end)]
                 rule = "new-name:proposal"
+                name = self._first_name(window)
             else:
                 continue
-            name = self._first_name(window)
             if name is not None:
                 following = doc[name.end: name.end + 3].text.lower().split()
                 ctype = "dataset" if any(w in self.rules.dataset_cues for w in following + window.text.lower().split()[:3]) else "method"
                 out.append((name, ctype, rule, True))
         return out
 
-    def _first_name(self, window: Span) -> Span | None:
+    def _first_name(self, window: Span, coined: bool = False) -> Span | None:
+        """The first name in the window; after a naming word, a run of capitalised words."""
+        test = looks_like_coined if coined else looks_like_name
+        doc = window.doc
         for tok in window:
             if tok.text in {",", ".", ";", ":"} and tok.i > window.start + 1:
                 return None
-            if looks_like_name(tok.text, self.rules):
-                return window.doc[tok.i: tok.i + 1]
+            if tok.i > 0 and doc[tok.i - 1].text == "(":
+                continue  # a short form being defined: the abbreviation rule owns it
+            name = compound_at(doc, tok.i)
+            if not test(name.text, self.rules):
+                continue
+            while coined and name.end < len(doc) and name.end - name.start < _MAX_NAME_TOKENS:
+                more = compound_at(doc, name.end)
+                if not (more.text[:1].isupper() and more[0].is_alpha):
+                    break
+                name = doc[name.start:more.end]
+            return name
         return None
 
-    def _dataset_names(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
+    def _headed_names(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
+        """A name right before a dataset word ("the UCF101 dataset") or a method word
+        ("the ATON models"): a concept the paper uses, not necessarily its own."""
         out = []
         for tok in doc:
-            if tok.lower_ not in self.rules.dataset_cues or tok.i == 0:
+            low = tok.lower_
+            ctype = "dataset" if low in self.rules.dataset_cues else "method" if low in self.rules.method_cues else None
+            if ctype is None or tok.i == 0:
                 continue
-            prev = doc[tok.i - 1]
-            if looks_like_name(prev.text, self.rules):
-                out.append((doc[prev.i: prev.i + 1], "dataset", "new-name:dataset", False))
+            name = compound_ending_at(doc, tok.i - 1)
+            if looks_like_name(name.text, self.rules):
+                out.append((name, ctype, f"new-name:{ctype}", False))
         return out
+
+
+def compound_at(doc: Doc, i: int) -> Span:
+    """The token at i plus tokens glued to it by '-' ("E-iSpec", "Explanation-Refiner")."""
+    end = i + 1
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+        end += 2
+    return doc[i:end]
+
+
+def compound_ending_at(doc: Doc, i: int) -> Span:
+    """The token at i plus tokens glued before it by '-' ("MNIST-Nd")."""
+    start = i
+    while start - 2 >= 0 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+        start -= 2
+    return doc[start:i + 1]
 
 
 def _same(name: Span, spans: list[Span]) -> Span | None:

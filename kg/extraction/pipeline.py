@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import Concept, ConceptMentions, Mention, Paper
-from . import abbreviations, names  # noqa: F401  (registers the factories)
+from . import abbreviations, filters, names  # noqa: F401  (registers the factories)
 from .matcher import SPANS_KEY
 from .names import NEW_CONCEPTS, PROPOSED
 from .vocab import Vocabulary, load_vocabulary
@@ -31,13 +31,14 @@ def field_boundaries(doc: Doc) -> Doc:
 
 
 def build_pipeline(vocabulary: Vocabulary) -> Language:
-    """Blank English + sentencizer + vocabulary matcher + abbreviations + new names."""
+    """Blank English + sentencizer + vocabulary matcher + abbreviations + new names + filters."""
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_field_boundaries")
     nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_abbreviations").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_new_names")
+    nlp.add_pipe("kg_availability_filter")
     return nlp
 
 

@@ -22,9 +22,12 @@ class Rules:
     proposal_verbs: frozenset[str]
     naming_cues: frozenset[str]
     dataset_cues: frozenset[str]
+    method_cues: frozenset[str]
     not_a_name: frozenset[str]
     not_a_name_pattern: re.Pattern
     not_a_title_name: frozenset[str]
+    not_a_concept: frozenset[str]
+    availability_cues: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -41,9 +44,12 @@ def load_rules() -> Rules:
         proposal_verbs=frozenset(w.lower() for w in _words(graph, node, KG.proposalVerb)),
         naming_cues=frozenset(w.lower() for w in _words(graph, node, KG.namingCue)),
         dataset_cues=frozenset(w.lower() for w in _words(graph, node, KG.datasetCue)),
+        method_cues=frozenset(w.lower() for w in _words(graph, node, KG.methodCue)),
         not_a_name=frozenset(_words(graph, node, KG.notAName)),
         not_a_name_pattern=re.compile("|".join(_words(graph, node, KG.notANamePattern)) or "$^"),
         not_a_title_name=frozenset(w.lower() for w in _words(graph, node, KG.notATitleName)),
+        not_a_concept=frozenset(w.lower() for w in _words(graph, node, KG.notAConcept)),
+        availability_cues=tuple(w.lower() for w in _words(graph, node, KG.availabilityCue)),
     )
 
 

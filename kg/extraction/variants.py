@@ -27,17 +27,27 @@ def plural(word: str, case_sensitive: bool) -> str | None:
 
 def label_variants(label: str, case_sensitive: bool) -> set[str]:
     """The label, its hyphen/space spellings, and their plurals."""
-    forms = {label}
-    if "-" in label:
-        forms.add(label.replace("-", " "))
-    if " " in label and len(label.split()) <= 3:
-        forms.add(label.replace(" ", "-"))
+    forms = _separator_variants(label)
     for form in list(forms):
         extra = plural(form, case_sensitive) if form[-1:].isalnum() else None
         if extra:
             forms.add(extra)
         forms |= _inner_plurals(form, case_sensitive)
     return forms
+
+
+def _separator_variants(label: str) -> set[str]:
+    """Every hyphen/space spelling of a label with up to three separators."""
+    parts = re.split(r"([ -])", label)
+    seps = parts[1::2]
+    if not seps or len(seps) > 3:
+        return {label, label.replace("-", " ")} if "-" in label else {label}
+    out = set()
+    for mask in range(2 ** len(seps)):
+        chosen = [("-" if mask >> i & 1 else " ") for i in range(len(seps))]
+        words = parts[0::2]
+        out.add(words[0] + "".join(sep + w for sep, w in zip(chosen, words[1:])))
+    return out
 
 
 def _inner_plurals(form: str, case_sensitive: bool) -> set[str]:

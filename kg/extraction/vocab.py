@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -58,7 +58,12 @@ def builtin_vocab_files() -> list[Path]:
 
 
 def is_case_sensitive(label: str) -> bool:
-    """Acronyms and names with inner capitals ("IT", "V1", "ResNet") match exactly."""
+    """Acronyms and names with inner capitals ("IT", "V1", "ResNet") match exactly.
+
+    Ambiguous labels written with a capital ("Whisper", "Replica") also match exactly
+    (decided where context terms are known, in `_concept`): the lower-case word is the
+    ordinary one.
+    """
     return bool(_INNER_CAPS.search(label))
 
 
@@ -102,7 +107,10 @@ def _concept(graph: Graph, node: URIRef, ctype: str, path: Path) -> tuple[Concep
         broader=tuple(sorted(str(o) for o in graph.objects(node, SKOS.broader))),
     )
     terms = []
+    if (node, KG.generic, Literal(True)) in graph:  # a grouping concept: kept for the hierarchy only
+        return concept, terms
     for label in dict.fromkeys([prefs[0], *alts, *hidden, *gated]):
         needs = context if (not gated or label in gated) else frozenset()
-        terms.append(Term(label, concept.iri, is_case_sensitive(label), needs))
+        exact = is_case_sensitive(label) or bool(needs and label[:1].isupper())
+        terms.append(Term(label, concept.iri, exact, needs))
     return concept, terms
