@@ -97,7 +97,8 @@ def test_label_variants():
 def test_pipeline_is_built_on_blank_english(extractor):
     assert extractor.nlp.lang == "en"
     assert extractor.nlp.pipe_names == ["sentencizer", "kg_field_boundaries", "kg_vocab_matcher",
-                                        "kg_abbreviations", "kg_new_names", "kg_availability_filter"]
+                                        "kg_abbreviations", "kg_new_names", "kg_region_phrases",
+                                        "kg_availability_filter"]
     assert isinstance(extractor.nlp, spacy.language.Language)
 
 
@@ -106,3 +107,42 @@ def test_vocabulary_file_is_read_with_hierarchy(tiny_vocab):
     lstm = vocab.concepts["https://w3id.org/kg/concept/method/test-lstm"]
     assert lstm.broader == ("https://w3id.org/kg/concept/method/test-recurrent-net",)
     assert lstm.label == "long short-term memory" and lstm.alt_labels == ("LSTM",)
+
+
+def test_region_phrases_in_anatomy_abstracts(extractor):
+    out = found(extractor, "", "Neurons of the dorsal accessory olive project to the nucleus tractus solitarii "
+                               "and area 3b; the cochlear and vestibular nuclei too.")
+    rules = {label: mentions[0][4] for (ctype, label), mentions in out.items() if ctype == "brain_region"}
+    assert rules["dorsal accessory olive"] == "region-phrase:modifier-head"
+    assert rules["nucleus tractus solitarii"] == "region-phrase:latin"
+    assert rules["area 3b"] == "region-phrase:numbered"
+    assert rules["cochlear nucleus"] == "region-phrase:coordinated"
+
+
+def test_region_phrases_need_an_anatomy_abstract(extractor):
+    assert found(extractor, "", "The central area of the image and the lateral field of the table.") == {}
+
+
+def test_coined_short_form_names_a_method(extractor):
+    out = found(extractor, "", 'Our approach, Brain Diffusion for Visual Exploration ("BrainDiVE"), works. BrainDiVE is fast.')
+    assert [m[0] for m in out[("method", "BrainDiVE")]] == ["Brain Diffusion for Visual Exploration", "BrainDiVE", "BrainDiVE"]
+
+
+def test_local_definition_overrides_vocabulary_sense(extractor):
+    assert found(extractor, "", "We cite the mixture of experts literature.")  # known sense
+    out = found(extractor, "", "Mean Opinion Estimates (MoE) were collected. MoE rose.")
+    assert ("method", "mixture of experts") not in out
+
+
+def test_version_suffix_joins_model_name(extractor):
+    out = found(extractor, "", "A long short-term memory baseline and an LSTM-XL-2 variant.")
+    assert [m[0] for m in out[("method", "long short-term memory")]] == ["long short-term memory", "LSTM-XL-2"]
+
+
+def test_availability_statement_is_not_a_modality(extractor):
+    assert found(extractor, "", "The EEG code and data are available at https://github.com/x/y.") == {}
+    assert ("modality", "EEG") in found(extractor, "", "We decode EEG.")
+
+
+def test_modifier_compounds_are_not_names(extractor):
+    assert found(extractor, "", "We propose post-RGB stars and LLM-based agents.") == {}

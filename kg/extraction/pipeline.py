@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import Concept, ConceptMentions, Mention, Paper
-from . import abbreviations, filters, names  # noqa: F401  (registers the factories)
+from . import abbreviations, filters, names, regions  # noqa: F401  (registers the factories)
 from .matcher import SPANS_KEY
 from .names import NEW_CONCEPTS, PROPOSED
 from .vocab import Vocabulary, load_vocabulary
@@ -38,6 +38,7 @@ def build_pipeline(vocabulary: Vocabulary) -> Language:
     nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_abbreviations").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_new_names")
+    nlp.add_pipe("kg_region_phrases")
     nlp.add_pipe("kg_availability_filter")
     return nlp
 

@@ -46,8 +46,19 @@ def paper_iri(key: str) -> str:
 
 
 def concept_iri(ctype: str, label: str) -> str:
-    """IRI for a concept found in text (vocabulary concepts carry their own IRIs)."""
-    return str(CONCEPT[f"{ctype}/{slug(label)}"])
+    """IRI for a concept found in text (vocabulary concepts carry their own IRIs).
+
+    Hyphens, case and a regular plural of the last word do not change it, so
+    "Neural Memory Networks" and "neural memory network" are one concept.
+    """
+    return str(CONCEPT[f"{ctype}/{slug(_singular_last(label))}"])
+
+
+def _singular_last(label: str) -> str:
+    head, _, last = label.rpartition(" ")
+    if len(last) > 3 and re.fullmatch(r"[A-Za-z]*[a-z]s", last) and not last.endswith(("ss", "us", "is")):
+        last = last[:-3] + "y" if last.endswith("ies") else last[:-1]
+    return f"{head} {last}" if head else last
 
 
 def mention_iri(paper: str, field: str, start: int, end: int) -> str:
