@@ -146,3 +146,11 @@ def test_availability_statement_is_not_a_modality(extractor):
 
 def test_modifier_compounds_are_not_names(extractor):
     assert found(extractor, "", "We propose post-RGB stars and LLM-based agents.") == {}
+
+
+def test_shipped_vocabulary_resolves_ambiguity_by_context():
+    from kg.api import extract
+    assert [m["label"] for m in extract("CHESS agents translate questions into SQL queries.")] == ["CHESS"]
+    assert extract("Programs that play CHESS and Go.") == []
+    assert [m["label"] for m in extract("Neurons in IT cortex encode objects.")] == ["inferior temporal cortex"]
+    assert extract("The IT department upgraded to V1 of the software.") == []
