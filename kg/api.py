@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +17,21 @@ import networkx as nx
 from .errors import InputError
 from .exporters import exporters
 from .extraction import Extractor
-from .graph import build_graph, concepts, edges
+from .graph import build_graph, concepts
+from .linking.links import link
 from .linking.papers import merge_papers
+from .linking.works import add_corpus_name_mentions
 from .model import CONCEPT_TYPES, Paper
 from .query import format_results, load_graph, run_query
+from .query.gaps import find_gaps, format_gaps
 from .readers import read_paths
 
 Progress = Callable[[int, int], None]
+LINK_NAMES = {
+    "mentions": "paper-concept", "cooccurs": "co-occurrence", "cites": "citation",
+    "mentionsWorkOf": "work-mention", "codeRepository": "code", "similarTo": "similar-paper",
+    "evaluatedOn": "evaluated-on", "appliedTo": "applied-to", "recordedFrom": "recorded-from",
+}
 
 
 @dataclass
@@ -36,18 +45,23 @@ class BuildResult:
 
     def counts(self) -> dict[str, int]:
         g = self.graph
-        out = {"records": self.records, "papers": sum(1 for _, d in g.nodes(data=True) if d["kind"] == "paper")}
+        kinds = Counter(d["kind"] if not d.get("stub") else "stub" for _, d in g.nodes(data=True))
+        out = {"records": self.records, "papers": kinds["paper"], "cited works outside the corpus": kinds["stub"],
+               "repositories": kinds["repository"]}
         for ctype in CONCEPT_TYPES:
             out[ctype] = sum(1 for _, d in concepts(g) if d["type"] == ctype and d["papers"] > 0)
-        out["paper-concept edges"] = sum(1 for _ in edges(g, "mentions"))
-        out["co-occurrence edges"] = sum(1 for _ in edges(g, "cooccurs"))
+        links = Counter(k for _, _, k in g.edges(keys=True))
+        for key, name in LINK_NAMES.items():
+            out[name] = links[key]
         return out
 
     def summary(self) -> str:
         c = self.counts()
-        lines = [f"papers: {c['papers']} (from {c['records']} records)",
+        lines = [f"papers: {c['papers']} (from {c['records']} records; "
+                 f"{c['cited works outside the corpus']} cited works outside the corpus)",
                  "concepts: " + ", ".join(f"{t.replace('_', ' ')} {c[t]}" for t in CONCEPT_TYPES),
-                 f"edges: {c['paper-concept edges']} paper-concept, {c['co-occurrence edges']} co-occurrence",
+                 "links: " + ", ".join(f"{c[name]} {name}" for name in LINK_NAMES.values()),
+                 f"repositories: {c['repositories']}",
                  f"time: {self.seconds:.1f} s"]
         lines += [f"wrote {path}" for path in self.outputs.values()]
         return "\n".join(lines)
@@ -71,14 +85,15 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
     merged, count = read_papers(inputs)
     extractor = Extractor([Path(v) for v in vocab], builtin=builtin_vocab)
     by_paper = {id(p): iri for iri, p in merged}
-
-    def results():
-        for done, (paper, found) in enumerate(extractor.extract(p for _, p in merged), start=1):
-            if progress:
-                progress(done, len(merged))
-            yield by_paper[id(paper)], paper, found
-
-    return build_graph(results(), extractor.vocabulary.concepts), count
+    results = []
+    for done, (paper, found) in enumerate(extractor.extract(p for _, p in merged), start=1):
+        if progress:
+            progress(done, len(merged))
+        results.append((paper, found))
+    add_corpus_name_mentions(extractor.nlp, results)
+    graph = build_graph(((by_paper[id(p)], p, found) for p, found in results), extractor.vocabulary.concepts)
+    link(graph, merged)
+    return graph, count
 
 
 def export(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] = ("turtle", "jsonl", "html")) -> dict[str, Path]:
@@ -106,6 +121,13 @@ def query(graph_file: str | Path, sparql: str, fmt: str = "table") -> str:
     """Run SPARQL over an exported graph file and format the answer."""
     columns, rows = run_query(load_graph(graph_file), sparql)
     return format_results(columns, rows, fmt)
+
+
+def gaps(graph_file: str | Path, rows: str = "method", cols: str = "brain_region", min_papers: int = 3,
+         limit: int = 20, fmt: str = "table") -> str:
+    """The most under-explored pairs of two concept types, formatted."""
+    found = find_gaps(load_graph(graph_file), rows, cols, min_papers, limit)
+    return format_results(*format_gaps(found, rows, cols), fmt)
 
 
 def extract(text: str, vocab: Iterable[str | Path] = ()) -> list[dict]:

@@ -14,6 +14,9 @@ import click
 
 from . import api
 from .errors import KgError
+from .model import CONCEPT_TYPES
+
+TYPES = list(CONCEPT_TYPES)
 
 
 def user_errors(func):
@@ -60,6 +63,19 @@ def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_buil
 def query(graph: str, sparql: str | None, query_file: str | None, fmt: str) -> None:
     """Run a SPARQL query (a string or a .rq file) over an exported GRAPH."""
     click.echo(api.query(graph, _query_text(sparql, query_file), fmt))
+
+
+@main.command()
+@click.argument("graph", type=click.Path())
+@click.option("--rows", type=click.Choice(TYPES), default="method", show_default=True)
+@click.option("--cols", type=click.Choice(TYPES), default="brain_region", show_default=True)
+@click.option("--min-papers", type=int, default=3, show_default=True, help="Only concepts in at least this many papers.")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@user_errors
+def gaps(graph: str, rows: str, cols: str, min_papers: int, limit: int, fmt: str) -> None:
+    """Under-explored combinations: pairs ranked by expected minus observed papers."""
+    click.echo(api.gaps(graph, rows, cols, min_papers, limit, fmt))
 
 
 @main.command()

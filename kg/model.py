@@ -24,6 +24,7 @@ class Paper:
     year: int | None = None
     authors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # DOIs, arXiv ids, OpenAlex ids or titles
 
     @property
     def text(self) -> str:
@@ -45,7 +46,8 @@ class Mention:
     start: int  # offset into that field
     end: int
     sentence: str
-    rule: str  # e.g. "vocab:methods.ttl", "abbreviation", "new-name:title-colon"
+    rule: str  # e.g. "vocab:methods.ttl", "abbreviation", "new-name:title"
+    sentence_start: int = 0  # offset of the sentence in the same field
 
 
 @dataclass

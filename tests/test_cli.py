@@ -20,7 +20,7 @@ def test_build_writes_three_files_and_a_summary(run, tmp_path, data_dir):
     result = run("build", data_dir / "page.txt", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.ttl", "mentions.jsonl"]
-    assert "papers: 2 (from 3 records)" in result.output
+    assert "papers: 2 (from 3 records; 0 cited works outside the corpus)" in result.output
     lines = (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()
     assert len(lines) == 2 and {"id", "title", "concepts"} <= set(json.loads(lines[0]))
 

@@ -57,7 +57,8 @@ def export_html(graph: nx.MultiDiGraph, dest: Path, max_nodes: int = MAX_NODES, 
 def keep_nodes(graph: nx.MultiDiGraph, max_nodes: int) -> set[str]:
     """The `max_nodes` most linked nodes (ties by IRI); concepts no paper mentions are left out."""
     ranked = sorted(
-        (n for n, d in graph.nodes(data=True) if d["kind"] == "paper" or d.get("papers", 0) > 0),
+        (n for n, d in graph.nodes(data=True)
+         if (d["kind"] == "paper" and not d.get("stub")) or (d["kind"] == "concept" and d["papers"] > 0)),
         key=lambda n: (-graph.degree(n), n),
     )
     return set(ranked[:max_nodes])

@@ -14,20 +14,22 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from ..graph import concepts, edges, papers
-from ..linking.iris import cooccurrence_iri, mention_iri, scheme_iri
+from ..linking.iris import cooccurrence_iri, evidence_iri, mention_iri, scheme_iri, statement_iri
 from ..namespaces import KG
 from . import atomic_write
 
 SCHEMA = Namespace("http://schema.org/")
+CITO = Namespace("http://purl.org/spar/cito/")
 CLASSES = {"method": KG.Method, "dataset": KG.Dataset, "modality": KG.Modality, "brain_region": KG.BrainRegion}
 
 
 def to_rdf(graph: nx.MultiDiGraph) -> Graph:
     """The whole graph model as an rdflib Graph."""
     g = Graph()
-    for prefix, ns in (("kg", KG), ("skos", SKOS), ("dcterms", DCTERMS), ("schema", SCHEMA), ("prov", PROV)):
+    for prefix, ns in (("kg", KG), ("skos", SKOS), ("dcterms", DCTERMS), ("schema", SCHEMA), ("prov", PROV),
+                       ("cito", CITO)):
         g.bind(prefix, ns)
-    for iri, data in papers(graph):
+    for iri, data in papers(graph, stubs=True):
         _paper(g, URIRef(iri), data)
     for iri, data in concepts(graph):
         _concept(g, URIRef(iri), data)
@@ -35,6 +37,7 @@ def to_rdf(graph: nx.MultiDiGraph) -> Graph:
         _mentions(g, paper, concept, data)
     for a, b, data in edges(graph, "cooccurs"):
         _cooccurrence(g, a, b, data)
+    _links(g, graph)
     return g
 
 
@@ -46,7 +49,12 @@ def export_turtle(graph: nx.MultiDiGraph, dest: Path) -> None:
 
 def _paper(g: Graph, node: URIRef, data: dict) -> None:
     g.add((node, RDF.type, KG.Paper))
-    g.add((node, DCTERMS.title, Literal(data["title"])))
+    if data.get("stub"):
+        g.add((node, KG.stub, Literal(True)))
+    if data.get("identifier"):
+        g.add((node, DCTERMS.identifier, Literal(data["identifier"])))
+    if data["title"]:
+        g.add((node, DCTERMS.title, Literal(data["title"])))
     if data["abstract"]:
         g.add((node, DCTERMS.abstract, Literal(data["abstract"])))
     for source in data["sources"]:
@@ -100,5 +108,61 @@ def _cooccurrence(g: Graph, a: str, b: str, data: dict) -> None:
     g.add((node, KG.concept, URIRef(a)))
     g.add((node, KG.concept, URIRef(b)))
     g.add((node, KG.paperCount, Literal(data["weight"])))
+    g.add((node, KG.npmi, Literal(data["npmi"])))
+    g.add((node, KG.lift, Literal(data["lift"])))
     for paper in data["papers"]:
         g.add((node, KG.evidencePaper, URIRef(paper)))
+
+
+def _links(g: Graph, graph: nx.MultiDiGraph) -> None:
+    """Paper-paper, paper-repository and typed concept-concept links, each with a
+    reified statement (rdf:Statement) whose kg:evidence says where it comes from."""
+    for a, b, data in edges(graph, "cites"):
+        st = _statement(g, a, CITO.cites, b)
+        for ref in data["references"]:
+            g.add((st, KG.referenceText, Literal(ref)))
+        for source in data["sources"]:
+            g.add((st, KG.sourceFile, Literal(source)))
+    for a, b, data in edges(graph, "mentionsWorkOf"):
+        st = _statement(g, a, KG.mentionsWorkOf, b)
+        for concept in data["concepts"]:
+            g.add((st, KG.viaConcept, URIRef(concept)))
+        for m in data["mentions"]:
+            g.add((st, KG.evidence, URIRef(mention_iri(a, m.field, m.start, m.end))))
+    for a, repo, data in edges(graph, "codeRepository"):
+        g.add((URIRef(repo), RDF.type, SCHEMA.SoftwareSourceCode))
+        _evidence(g, _statement(g, a, SCHEMA.codeRepository, repo), data["evidence"])
+    for a, b, data in edges(graph, "similarTo"):
+        st = _statement(g, a, KG.similarTo, b)
+        g.add((st, KG.weight, Literal(data["weight"])))
+        for concept in data["concepts"]:
+            g.add((st, KG.viaConcept, URIRef(concept)))
+    for name in ("evaluatedOn", "appliedTo", "recordedFrom"):
+        for a, b, data in edges(graph, name):
+            st = _statement(g, a, KG[name], b)
+            g.add((st, KG.paperCount, Literal(data["papers"])))
+            _evidence(g, st, data["evidence"])
+
+
+def _statement(g: Graph, subject: str, predicate: URIRef, obj: str) -> URIRef:
+    s, o = URIRef(subject), URIRef(obj)
+    g.add((s, predicate, o))
+    st = URIRef(statement_iri(subject, str(predicate), obj))
+    g.add((st, RDF.type, RDF.Statement))
+    g.add((st, RDF.subject, s))
+    g.add((st, RDF.predicate, predicate))
+    g.add((st, RDF.object, o))
+    return st
+
+
+def _evidence(g: Graph, statement: URIRef, evidence: list[dict]) -> None:
+    for e in evidence:
+        node = URIRef(evidence_iri(str(statement), e["paper"], e["field"], e["start"], e["end"]))
+        g.add((statement, KG.evidence, node))
+        g.add((node, RDF.type, KG.Evidence))
+        g.add((node, KG.inPaper, URIRef(e["paper"])))
+        g.add((node, KG.field, Literal(e["field"])))
+        g.add((node, KG.start, Literal(e["start"])))
+        g.add((node, KG.end, Literal(e["end"])))
+        g.add((node, KG.sentence, Literal(e["sentence"])))
+        g.add((node, KG.rule, Literal(e["rule"])))

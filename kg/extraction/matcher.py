@@ -78,11 +78,12 @@ class VocabMatcher:
 
 
 _VERSIONED = {"method", "dataset"}
-_VERSION = re.compile(r"^(?=.*[A-Z0-9])[A-Za-z0-9][A-Za-z0-9.\-]*(?<!\.)$")
+_VERSION = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9.\-]*(?<!\.)$")  # "8B", "NeXT-8B", "v2"
 
 
 def _version_end(doc: Doc, end: int) -> int:
-    """Extend a model or dataset name over a glued version suffix: "LLaVA" + "-NeXT-8B"."""
+    """Extend a model or dataset name over a glued version suffix with a number:
+    "LLaVA" + "-NeXT-8B". Suffixes without one ("MNIST-Nd", "Mamba-ND") name other works."""
     while (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
            and not doc[end].whitespace_ and _VERSION.match(doc[end + 1].text)):
         end += 2

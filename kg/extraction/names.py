@@ -69,6 +69,15 @@ class NewNameFinder:
 
     def __init__(self, rules: Rules):
         self.rules = rules
+        self.pref_labels: dict[str, str] = {}
+
+    def add_vocabulary(self, vocabulary) -> None:
+        """Preferred labels: a known concept with a capitalised one is a named work."""
+        self.pref_labels = {iri: c.label for iri, c in vocabulary.concepts.items()}
+
+    def _proper(self, iri: str) -> bool:
+        """"Mamba", "TensorFlow", "BERT" name works; "attention mechanism" does not."""
+        return self.pref_labels.get(iri, "")[:1].isupper()
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(SPANS_KEY, []))
@@ -83,7 +92,9 @@ class NewNameFinder:
                 continue  # a defined short form: the abbreviation rule decided about it
             existing = _same(name, spans + added)
             if existing is not None:
-                if proposed:
+                # A known concept is the paper's own only when its title is named for it
+                # ("Mamba: Linear-Time ..."); "we propose an LLM-based ..." is not a proposal.
+                if proposed and rule == "new-name:title" and (existing.start, existing.end) == (name.start, name.end):
                     doc.user_data.setdefault(PROPOSED, set()).add(existing.kb_id_)
                 continue
             iri = concept_iri(ctype, name.text)
@@ -105,6 +116,9 @@ class NewNameFinder:
         name = doc.char_span(start, colon, alignment_mode="contract")
         if name is None or len(name) > _MAX_NAME_TOKENS or name.text.lower() in self.rules.not_a_title_name:
             return []
+        known = [sp for sp in doc.spans.get(SPANS_KEY, []) if (sp.start, sp.end) == (name.start, name.end)]
+        if known and known[0].label_ in {"method", "dataset"} and self._proper(known[0].kb_id_):
+            return [(name, known[0].label_, "new-name:title", True)]  # "Mamba: Linear-Time ..."
         if not all(t.text[0].isupper() or t.is_digit or t.text in "-" for t in name) or name[0].is_stop:
             return []
         if not any(looks_like_name(compound_at(doc, t.i).text, self.rules) for t in name):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..model import Concept, ConceptMentions, Mention, Paper
 from . import abbreviations, filters, names, regions  # noqa: F401  (registers the factories)
@@ -37,7 +37,7 @@ def build_pipeline(vocabulary: Vocabulary) -> Language:
     nlp.add_pipe("kg_field_boundaries")
     nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_abbreviations").add_vocabulary(vocabulary)
-    nlp.add_pipe("kg_new_names")
+    nlp.add_pipe("kg_new_names").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_region_phrases")
     nlp.add_pipe("kg_availability_filter")
     return nlp
@@ -70,7 +70,7 @@ class Extractor:
             iri = span.kb_id_
             if iri not in grouped:
                 grouped[iri] = ConceptMentions(self._concept(iri, span.label_, span.text, new), proposed=iri in proposed)
-            grouped[iri].mentions.append(_mention(span, paper))
+            grouped[iri].mentions.append(mention_of(span, paper))
         return list(grouped.values())
 
     def _concept(self, iri: str, ctype: str, text: str, new: dict) -> Concept:
@@ -81,11 +81,14 @@ class Extractor:
         return Concept(iri=iri, type=ctype, label=label, alt_labels=tuple(alts), source="paper")
 
 
-def _mention(span, paper: Paper) -> Mention:
+def mention_of(span: Span, paper: Paper, rule: str | None = None) -> Mention:
+    """A Mention for a span of `paper.text`: offsets into its field, sentence, rule."""
     offset = paper.abstract_offset
     in_title = span.start_char < offset or not paper.abstract
     field, base = ("title", 0) if in_title else ("abstract", offset)
+    sentence = span.sent
     return Mention(
         text=span.text, field=field, start=span.start_char - base, end=span.end_char - base,
-        sentence=span.sent.text.strip(), rule=span.id_,
+        sentence=sentence.text.strip(), rule=rule or span.id_,
+        sentence_start=sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip())) - base,
     )

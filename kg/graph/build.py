@@ -8,8 +8,16 @@ Nodes are keyed by IRI; edges by (source, target, kind). Attribute schema:
 - paper -> concept edge: kind="mentions", relation (usesMethod, ...), count, mentions
   (list of `Mention`, the evidence), proposed (the paper introduces the concept)
 - concept -> concept edge: kind="cooccurs", weight (papers mentioning both), papers
-  (their IRIs), stored once with the smaller IRI as source; kind="broader" for the
-  vocabulary hierarchy.
+  (their IRIs), npmi, lift, stored once with the smaller IRI as source; kind="broader" for
+  the vocabulary hierarchy; kind="evaluatedOn" | "appliedTo" | "recordedFrom" with
+  evidence (paper, field, start, end, sentence, rule) and papers.
+- paper -> paper edge: kind="cites" (references, sources; the target may be a stub paper
+  node, stub=True, known only from a reference), kind="mentionsWorkOf" (concepts,
+  mentions), kind="similarTo" (weight, shared concepts; smaller IRI first).
+- repository node: kind="repository", label; paper -> repository edge:
+  kind="codeRepository" with evidence.
+
+The linking stage (kg.linking.links) adds everything past paper-concept mentions.
 """
 from __future__ import annotations
 
@@ -86,9 +94,9 @@ def _add_concept(graph: nx.MultiDiGraph, concept: Concept) -> None:
                    source=concept.source, papers=0)
 
 
-def papers(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
-    """Paper nodes in IRI order."""
-    return ((n, d) for n, d in sorted(graph.nodes(data=True)) if d["kind"] == "paper")
+def papers(graph: nx.MultiDiGraph, stubs: bool = False) -> Iterator[tuple[str, dict]]:
+    """Paper nodes in IRI order; `stubs` adds papers known only from references."""
+    return ((n, d) for n, d in sorted(graph.nodes(data=True)) if d["kind"] == "paper" and (stubs or not d.get("stub")))
 
 
 def concepts(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:

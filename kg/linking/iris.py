@@ -76,3 +76,15 @@ def cooccurrence_iri(a: str, b: str) -> str:
 def scheme_iri(ctype: str) -> str:
     """IRI of the concept scheme of one concept type."""
     return str(VOCAB[ctype])
+
+
+def statement_iri(subject: str, predicate: str, obj: str) -> str:
+    """IRI of the reified statement that carries a link's evidence."""
+    digest = hashlib.sha1(f"{subject} {predicate} {obj}".encode("utf-8")).hexdigest()[:16]
+    return f"{BASE}statement/{digest}"
+
+
+def evidence_iri(statement: str, paper: str, field: str, start: int, end: int) -> str:
+    """IRI of one piece of textual evidence of a statement."""
+    digest = hashlib.sha1(f"{paper} {field} {start} {end}".encode("utf-8")).hexdigest()[:12]
+    return f"{statement}/evidence/{digest}"

@@ -61,6 +61,7 @@ def _merge_group(group: list[tuple[list[str], Paper]]) -> tuple[str, Paper]:
         year=_first(p.year for p in papers),
         authors=max((p.authors for p in papers), key=len),
         sources=sorted({s for p in papers for s in p.sources}),
+        references=list(dict.fromkeys(r for p in papers for r in p.references)),
     )
     return paper_iri(keys[0]), merged
 

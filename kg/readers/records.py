@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..model import Paper
 
 REQUIRED = ("title",)
-OPTIONAL = ("abstract", "id", "doi", "arxiv", "url", "year", "authors")
+OPTIONAL = ("abstract", "id", "doi", "arxiv", "url", "year", "authors", "references")
 
 
 def paper_from_record(rec: Mapping[str, Any], name: str, line: int) -> Paper:
@@ -31,6 +31,7 @@ def paper_from_record(rec: Mapping[str, Any], name: str, line: int) -> Paper:
         year=_year(rec.get("year"), name, line),
         authors=_authors(rec.get("authors")),
         sources=[name],
+        references=_references(rec.get("references", rec.get("referenced_works"))),
     )
 
 
@@ -54,3 +55,22 @@ def _authors(value: Any) -> list[str]:
     if isinstance(value, list):
         return [_text(a.get("name") if isinstance(a, dict) else a) for a in value if a]
     return [a.strip() for a in re.split(r"\s*;\s*|\s+and\s+", str(value)) if a.strip()]
+
+
+def _references(value: Any) -> list[str]:
+    """References as strings: a list (of strings or objects with doi/arxiv/title), or a
+    string separated by ';' or '|' (CSV)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [r.strip() for r in re.split(r"\s*[;|]\s*", value) if r.strip()]
+    out = []
+    for ref in value:
+        if isinstance(ref, dict):
+            ids = ref.get("externalIds") or {}
+            ref = ref.get("doi") or ids.get("DOI") or ref.get("arxiv") or ids.get("ArXiv") or ref.get("id") \
+                or ref.get("title") or ""
+            ref = str(ref)
+        if str(ref).strip():
+            out.append(_text(ref))
+    return out
