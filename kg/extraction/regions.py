@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -20,9 +20,9 @@ from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
 from ..namespaces import KG
-from ..resources import ontology_dir
 from .matcher import SPANS_KEY
 from .names import new_concept
+from .rules import rules_graph
 
 LATIN = r"^[a-z]{2,}(is|us|i|ae|um|ium|ali|alis|aris|ensis|ata|atus)$"
 NUMBERED = r"^\d{1,2}[a-z]{0,2}$"
@@ -39,7 +39,7 @@ class RegionRules:
 
 @lru_cache(maxsize=1)
 def load_region_rules() -> RegionRules:
-    graph = Graph().parse(ontology_dir() / "rules.ttl", format="turtle")
+    graph = rules_graph()
     node = KG.RegionPhrases
 
     def words(prop: URIRef) -> frozenset[str]:

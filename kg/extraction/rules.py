@@ -31,9 +31,14 @@ class Rules:
 
 
 @lru_cache(maxsize=1)
+def rules_graph() -> Graph:
+    """ontology/rules.ttl, parsed once per process for every rule that reads it."""
+    return Graph().parse(ontology_dir() / "rules.ttl", format="turtle")
+
+
+@lru_cache(maxsize=1)
 def load_rules() -> Rules:
-    graph = Graph()
-    graph.parse(ontology_dir() / "rules.ttl", format="turtle")
+    graph = rules_graph()
     heads: dict[str, str] = {}
     for cls, ctype in CLASS_TYPES.items():
         for noun in _words(graph, cls, KG.headNoun):

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import networkx as nx
-from rdflib import Graph
-
 from ..namespaces import KG
-from ..resources import ontology_dir
+from ..extraction.rules import rules_graph
 
 TYPED_RELATIONS = ("evaluatedOn", "appliedTo", "recordedFrom")
 _WORD = re.compile(r"[\w-]+")
@@ -34,7 +32,7 @@ class Relation:
 
 @lru_cache(maxsize=1)
 def load_relations() -> tuple[Relation, ...]:
-    graph = Graph().parse(ontology_dir() / "rules.ttl", format="turtle")
+    graph = rules_graph()
     out = []
     for name in TYPED_RELATIONS:
         node = KG[name]
