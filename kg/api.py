@@ -16,6 +16,9 @@ import networkx as nx
 
 from .errors import InputError
 from .exporters import exporters
+from .exporters.html import HtmlOptions, export_html
+from .exporters.report import export_report
+from .graph.from_rdf import read_graph
 from .extraction import Extractor
 from .graph import build_graph, concepts
 from .linking.links import link
@@ -96,7 +99,8 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
     return graph, count
 
 
-def export(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] = ("turtle", "jsonl", "html")) -> dict[str, Path]:
+def export(graph: nx.MultiDiGraph, out_dir: str | Path,
+           formats: Iterable[str] = ("turtle", "jsonl", "html", "report")) -> dict[str, Path]:
     """Write the graph in each format into `out_dir`; returns name -> path."""
     registry = exporters()
     written = {}
@@ -110,7 +114,7 @@ def export(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] =
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str | Path] = (),
           progress: Progress | None = None, builtin_vocab: bool = True) -> BuildResult:
-    """Build the knowledge graph of `inputs` and write graph.ttl, mentions.jsonl, graph.html."""
+    """Build the knowledge graph of `inputs`; write graph.ttl, mentions.jsonl, graph.html, report.html."""
     start = time.perf_counter()
     graph, count = build_model(inputs, vocab, progress, builtin_vocab)
     outputs = export(graph, out_dir)
@@ -121,6 +125,18 @@ def query(graph_file: str | Path, sparql: str, fmt: str = "table") -> str:
     """Run SPARQL over an exported graph file and format the answer."""
     columns, rows = run_query(load_graph(graph_file), sparql)
     return format_results(columns, rows, fmt)
+
+
+def html(graph_file: str | Path, dest: str | Path, options: HtmlOptions = HtmlOptions()) -> Path:
+    """Draw an exported graph (or the neighbourhood of one node) as an interactive page."""
+    export_html(read_graph(graph_file), Path(dest), options)
+    return Path(dest)
+
+
+def report(graph_file: str | Path, dest: str | Path) -> Path:
+    """Write the summary page (bar charts, heat maps) of an exported graph."""
+    export_report(read_graph(graph_file), Path(dest))
+    return Path(dest)
 
 
 def gaps(graph_file: str | Path, rows: str = "method", cols: str = "brain_region", min_papers: int = 3,

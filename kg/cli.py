@@ -14,6 +14,7 @@ import click
 
 from . import api
 from .errors import KgError
+from .exporters.html import HtmlOptions
 from .model import CONCEPT_TYPES
 
 TYPES = list(CONCEPT_TYPES)
@@ -43,7 +44,7 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Directory for graph.ttl, mentions.jsonl and graph.html.")
+              help="Directory for graph.ttl, mentions.jsonl, graph.html and report.html.")
 @vocab_option
 @click.option("--no-builtin-vocab", is_flag=True, help="Match only the --vocab files, not the shipped vocabularies.")
 @user_errors
@@ -63,6 +64,30 @@ def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_buil
 def query(graph: str, sparql: str | None, query_file: str | None, fmt: str) -> None:
     """Run a SPARQL query (a string or a .rq file) over an exported GRAPH."""
     click.echo(api.query(graph, _query_text(sparql, query_file), fmt))
+
+
+@main.command()
+@click.argument("graph", type=click.Path())
+@click.option("-o", "--out", "dest", default="graph.html", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--max-nodes", type=int, default=1500, show_default=True, help="Draw only the N most linked nodes.")
+@click.option("--focus", help="Draw the neighbourhood of this concept label or paper title.")
+@click.option("--depth", type=int, default=2, show_default=True, help="How many links out from --focus.")
+@click.option("--color", type=click.Choice(["type", "community"]), default="type", show_default=True)
+@click.option("--size", type=click.Choice(["degree", "pagerank"]), default="degree", show_default=True)
+@user_errors
+def html(graph: str, dest: str, max_nodes: int, focus: str | None, depth: int, color: str, size: str) -> None:
+    """Draw an exported GRAPH as an interactive page that opens offline."""
+    options = HtmlOptions(max_nodes=max_nodes, focus=focus, depth=depth, color=color, size=size)
+    click.echo(f"wrote {api.html(graph, dest, options)}")
+
+
+@main.command()
+@click.argument("graph", type=click.Path())
+@click.option("-o", "--out", "dest", default="report.html", show_default=True, type=click.Path(dir_okay=False))
+@user_errors
+def report(graph: str, dest: str) -> None:
+    """Write the summary page of an exported GRAPH: top concepts and heat maps."""
+    click.echo(f"wrote {api.report(graph, dest)}")
 
 
 @main.command()

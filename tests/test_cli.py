@@ -19,7 +19,8 @@ def run():
 def test_build_writes_three_files_and_a_summary(run, tmp_path, data_dir):
     result = run("build", data_dir / "page.txt", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.ttl", "mentions.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.ttl", "mentions.jsonl",
+                                                                     "report.html"]
     assert "papers: 2 (from 3 records; 0 cited works outside the corpus)" in result.output
     lines = (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()
     assert len(lines) == 2 and {"id", "title", "concepts"} <= set(json.loads(lines[0]))
@@ -85,3 +86,27 @@ def test_extract_shows_type_label_offsets_and_rule(run, tiny_vocab):
 def test_extract_reads_standard_input(run):
     result = run("extract", "-", input="We train a transformer on ImageNet.")
     assert result.exit_code == 0 and "ImageNet" in result.output
+
+
+def test_html_draws_the_neighbourhood_of_a_focus(run, example_build, tmp_path):
+    import re
+    dest = tmp_path / "focus.html"
+    result = run("html", example_build.outputs["turtle"], "-o", dest, "--focus", "hippocampus", "--depth", "1")
+    assert result.exit_code == 0, result.output
+    nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);", dest.read_text(), re.S).group(1))
+    labels = {n["full_label"] for n in nodes}
+    assert "hippocampus" in labels and len(nodes) < 20
+    graph = example_build.graph
+    hippo = next(n for n, d in graph.nodes(data=True) if d.get("label") == "hippocampus")
+    papers = {graph.nodes[u]["title"] for u, _, k in graph.in_edges(hippo, keys=True) if k == "mentions"}
+    assert papers <= labels
+
+
+def test_html_focus_that_matches_nothing_is_an_error(run, example_build, tmp_path):
+    result = run("html", example_build.outputs["turtle"], "-o", tmp_path / "x.html", "--focus", "zzz nothing")
+    assert result.exit_code == 1 and result.output.strip() == "Error: no concept or paper matches 'zzz nothing'"
+
+
+def test_report_command_writes_the_summary(run, example_build, tmp_path):
+    result = run("report", example_build.outputs["turtle"], "-o", tmp_path / "r.html")
+    assert result.exit_code == 0 and "<svg" in (tmp_path / "r.html").read_text()

@@ -32,3 +32,22 @@ def test_markup_in_titles_is_escaped(tmp_path):
     assert "<script>alert(2)" not in html and "<img src=x" not in html
     nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);", html, re.S).group(1))
     assert any(n.get("full_label") == f"Evil {payload}" for n in nodes)
+
+
+def test_max_nodes_keeps_the_most_linked(example_build):
+    from kg.exporters.html import HtmlOptions, select_view
+    graph = example_build.graph
+    view = select_view(graph, HtmlOptions(max_nodes=50))
+    assert view.number_of_nodes() == 50
+    cutoff = min(graph.degree(n) for n in view)
+    outside = [n for n in select_view(graph, HtmlOptions(max_nodes=10**6)) if n not in view]
+    assert all(graph.degree(n) <= cutoff for n in outside)
+
+
+def test_community_colouring_and_pagerank_sizes(example_build, tmp_path):
+    from kg.exporters.html import HtmlOptions, export_html
+    dest = tmp_path / "c.html"
+    export_html(example_build.graph, dest, HtmlOptions(max_nodes=300, color="community", size="pagerank"))
+    nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);", dest.read_text(), re.S).group(1))
+    assert len({n["community"] for n in nodes}) > 3
+    assert len({round(n["size"], 3) for n in nodes}) > 10

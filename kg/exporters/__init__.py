@@ -42,10 +42,12 @@ def exporters() -> dict[str, tuple[str, Exporter]]:
     """Name -> (default file name, exporter); imported lazily so the CLI starts fast."""
     from .html import export_html
     from .jsonl import export_mentions
+    from .report import export_report
     from .turtle import export_turtle
 
     return {
         "turtle": ("graph.ttl", export_turtle),
         "jsonl": ("mentions.jsonl", export_mentions),
         "html": ("graph.html", export_html),
+        "report": ("report.html", export_report),
     }

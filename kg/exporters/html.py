@@ -4,10 +4,15 @@ pyvis builds the node and edge data; the page template is ours (templates/graph.
 because pyvis's own loads Bootstrap and scripts from CDNs. vis-network is inlined, a
 Content-Security-Policy forbids any request, and every text from the data is inserted as
 text (JSON with HTML-escaped characters, `textContent` in the page), never as markup.
+
+Large graphs: the layout is computed once (physics stops after stabilisation) and only
+the `max_nodes` most linked nodes are drawn (ties broken by IRI), so the page stays fast;
+`focus` draws the neighbourhood of one concept or paper instead.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -15,15 +20,17 @@ import networkx as nx
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from pyvis.network import Network
 
-from ..graph import concepts, edges, papers
+from ..errors import KgError
+from ..graph import edges
 from . import atomic_write
 
 COLOURS = {"paper": "#9aa5b1", "method": "#e8743b", "dataset": "#19a979", "modality": "#5899da",
            "brain_region": "#c23b80"}
-LEGEND = [("paper", COLOURS["paper"]), ("method", COLOURS["method"]), ("dataset", COLOURS["dataset"]),
-          ("modality", COLOURS["modality"]), ("brain region", COLOURS["brain_region"])]
-MAX_NODES = 1500
+LEGEND = [(k, k.replace("_", " "), c) for k, c in COLOURS.items()]
+COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                     "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]
 MAX_SENTENCES = 5
+DRAWN_LINKS = ("mentions", "cooccurs", "cites", "mentionsWorkOf")
 OPTIONS = {
     "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 250},
                 "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 80}},
@@ -33,55 +40,110 @@ OPTIONS = {
 }
 
 
-def export_html(graph: nx.MultiDiGraph, dest: Path, max_nodes: int = MAX_NODES, heading: str = "Knowledge graph") -> None:
-    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line", heading=heading)
-    keep = keep_nodes(graph, max_nodes)
-    for iri, data in papers(graph):
-        if iri in keep:
-            net.add_node(iri, **_paper_node(graph, iri, data))
-    for iri, data in concepts(graph):
-        if iri in keep:
-            net.add_node(iri, **_concept_node(graph, iri, data))
-    for u, v, data in edges(graph, "mentions"):
-        if u in keep and v in keep:
-            net.add_edge(u, v, width=1 + min(data["count"], 5) * 0.5)
-    for u, v, data in edges(graph, "cooccurs"):
-        if u in keep and v in keep and data["weight"] >= 3:
-            net.add_edge(u, v, width=min(data["weight"], 10), dashes=True)
+@dataclass(frozen=True)
+class HtmlOptions:
+    """What the page draws: how many nodes, whose neighbourhood, colour and size rules."""
+
+    max_nodes: int = 1500
+    focus: str | None = None  # a concept label or paper title
+    depth: int = 2
+    color: str = "type"  # "type" | "community" (Louvain)
+    size: str = "degree"  # "degree" | "pagerank"
+    labels: int = 80  # how many of the most important nodes show their label
+    heading: str = "Knowledge graph"
+
+
+def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlOptions()) -> None:
+    view = select_view(graph, options)
+    importance = _importance(view, options.size)
+    communities = _communities(view) if options.color == "community" else {}
+    labelled = set(sorted(view, key=lambda n: (-importance[n], n))[: options.labels])
+    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line", heading=options.heading)
+    top = max(importance.values(), default=1) or 1
+    for node in sorted(view):
+        data = dict(_node(graph, node))
+        colour = COMMUNITY_COLOURS[communities[node] % len(COMMUNITY_COLOURS)] if communities else data["color"]
+        net.add_node(node, **{**data, "color": colour, "size": 8 + 30 * (importance[node] / top) ** 0.5,
+                              "label": data["label"] if node in labelled else " ", "community": communities.get(node)})
+    for key in DRAWN_LINKS:
+        for u, v, data in edges(view, key):
+            if key != "cooccurs" or data["weight"] >= 3:
+                net.add_edge(u, v, width=_width(key, data), dashes=key != "mentions", title=key)
     net.set_options(json.dumps(OPTIONS))
-    html = _render(net, heading)
     with atomic_write(dest) as f:
-        f.write(html)
+        f.write(_render(net, options.heading))
 
 
-def keep_nodes(graph: nx.MultiDiGraph, max_nodes: int) -> set[str]:
-    """The `max_nodes` most linked nodes (ties by IRI); concepts no paper mentions are left out."""
-    ranked = sorted(
-        (n for n, d in graph.nodes(data=True)
-         if (d["kind"] == "paper" and not d.get("stub")) or (d["kind"] == "concept" and d["papers"] > 0)),
-        key=lambda n: (-graph.degree(n), n),
-    )
-    return set(ranked[:max_nodes])
+def select_view(graph: nx.MultiDiGraph, options: HtmlOptions) -> nx.MultiDiGraph:
+    """The subgraph to draw: a focus neighbourhood or the whole graph, capped at max_nodes."""
+    drawable = [n for n, d in graph.nodes(data=True)
+                if (d["kind"] == "paper" and not d.get("stub")) or (d["kind"] == "concept" and d.get("papers", 0) > 0)]
+    base = graph.subgraph(drawable)
+    if options.focus:
+        center = find_node(base, options.focus)
+        near = nx.ego_graph(base.to_undirected(as_view=True), center, radius=options.depth)
+        base = graph.subgraph(near.nodes)
+    ranked = sorted(base, key=lambda n: (-base.degree(n), n))
+    keep = set(ranked[: options.max_nodes])
+    if options.focus:
+        keep.add(center)
+    return graph.subgraph(keep)
+
+
+def find_node(graph: nx.MultiDiGraph, text: str) -> str:
+    """The node whose label or title is `text` (case-insensitive), else the best partial match."""
+    wanted = text.strip().lower()
+    names = {n: (d.get("label") or d.get("title") or "").lower() for n, d in graph.nodes(data=True)}
+    exact = sorted(n for n, name in names.items() if name == wanted)
+    if exact:
+        return exact[0]
+    partial = sorted((n for n, name in names.items() if wanted in name), key=lambda n: (len(names[n]), n))
+    if not partial:
+        raise KgError(f"no concept or paper matches {text!r}")
+    return partial[0]
+
+
+def _importance(view: nx.MultiDiGraph, rule: str) -> dict[str, float]:
+    if rule == "pagerank" and view.number_of_nodes():
+        return nx.pagerank(nx.Graph(view.to_undirected(as_view=True)))
+    return {n: float(view.degree(n)) for n in view}
+
+
+def _communities(view: nx.MultiDiGraph) -> dict[str, int]:
+    """Louvain communities (fixed seed, so the same graph gets the same colours)."""
+    simple = nx.Graph(view.to_undirected(as_view=True))
+    groups = nx.community.louvain_communities(simple, seed=42) if simple.number_of_edges() else [set(simple)]
+    ordered = sorted(groups, key=lambda g: (-len(g), min(g)))
+    return {n: i for i, group in enumerate(ordered) for n in group}
+
+
+def _width(key: str, data: dict) -> float:
+    if key == "mentions":
+        return 1 + min(data["count"], 5) * 0.5
+    if key == "cooccurs":
+        return min(data["weight"], 10)
+    return 2
 
 
 def _render(net: Network, heading: str) -> str:
-    pyvis_templates = Path(resources.files("pyvis") / "templates")
+    pyvis_templates = Path(str(resources.files("pyvis") / "templates"))
     ours = Path(str(resources.files("kg.exporters") / "templates"))
     env = Environment(loader=ChoiceLoader([FileSystemLoader(ours), FileSystemLoader(pyvis_templates)]), autoescape=True)
-    nodes, edges_, heading_, _, _, options = net.get_network_data()
-    return env.get_template("graph.html").render(
-        nodes=nodes, edges=edges_, heading=heading, options=options, legend=LEGEND)
+    nodes, edges_, _, _, _, options = net.get_network_data()
+    return env.get_template("graph.html").render(nodes=nodes, edges=edges_, heading=heading, options=options,
+                                                 legend=LEGEND)
 
 
-def _size(graph: nx.MultiDiGraph, iri: str) -> float:
-    return 8 + min(graph.degree(iri), 60) ** 0.8
+def _node(graph: nx.MultiDiGraph, iri: str) -> dict:
+    data = graph.nodes[iri]
+    return _paper_node(graph, iri, data) if data["kind"] == "paper" else _concept_node(graph, iri, data)
 
 
 def _paper_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     found = sorted(graph.nodes[c]["label"] for _, c, k in graph.out_edges(iri, keys=True) if k == "mentions")
     title = data["title"]
     return dict(label=title if len(title) <= 40 else title[:38] + "…", title=title, color=COLOURS["paper"],
-                shape="dot", size=_size(graph, iri), kind="paper", full_label=title,
+                shape="dot", kind="paper", group_type="paper", full_label=title,
                 sections=[["Sources", data["sources"]], ["Link", [data["url"]] if data.get("url") else []],
                           ["Concepts", found], ["Abstract", [data["abstract"]] if data["abstract"] else []]])
 
@@ -90,7 +152,7 @@ def _concept_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     mentioning = [(u, d) for u, _, k, d in graph.in_edges(iri, keys=True, data=True) if k == "mentions"]
     titles = sorted(graph.nodes[u]["title"] for u, _ in mentioning)
     sentences = sorted({m.sentence for _, d in mentioning for m in d["mentions"]})[:MAX_SENTENCES]
-    return dict(label=data["label"], title=f"{data['label']} ({data['type']}, {data['papers']} papers)",
-                color=COLOURS[data["type"]], shape="dot", size=_size(graph, iri), kind="concept",
+    return dict(label=data["label"], title=f"{data['label']} ({data['type'].replace('_', ' ')}, {data['papers']} papers)",
+                color=COLOURS[data["type"]], shape="dot", kind="concept", group_type=data["type"],
                 ctype=data["type"].replace("_", " "), full_label=data["label"],
                 sections=[["Papers", titles], ["Evidence", sentences], ["Also called", data["alt_labels"]]])

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Screenshots of the example build for the README (docs/graph.png, docs/report.png).
+
+    kg build examples/corpus -o build/ && python docs/screenshots.py build/
+
+Uses Debian's headless Chromium through Playwright, as the browser tests do.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HERE = Path(__file__).resolve().parent
+
+
+def main(build: Path) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        page.goto((build / "graph.html").resolve().as_uri())
+        for _ in range(600):
+            if page.evaluate("() => network.physics.options.enabled === false"):
+                break
+            page.wait_for_timeout(100)
+        page.fill("#search", "visual cortex")
+        page.press("#search", "Enter")
+        page.evaluate("() => network.fit({animation: false})")
+        page.wait_for_timeout(500)
+        page.screenshot(path=HERE / "graph.png")
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.goto((build / "report.html").resolve().as_uri())
+        page.screenshot(path=HERE / "report.png", full_page=False)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "build"))

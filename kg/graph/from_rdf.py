@@ -1,0 +1,80 @@
+"""Reading an exported graph (graph.ttl) back into the graph model.
+
+So that views (`kg html`, `kg report`) can be drawn from a built graph without building
+again. Restores what the views need: papers, concepts, mentions with their evidence,
+co-occurrences with their strength, and paper-paper links.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from ..model import Mention
+from ..namespaces import KG
+from ..query.sparql import load_graph
+from .build import RELATIONS
+
+TYPES = {KG.Method: "method", KG.Dataset: "dataset", KG.Modality: "modality", KG.BrainRegion: "brain_region"}
+CITO_CITES = URIRef("http://purl.org/spar/cito/cites")
+SCHEMA_URL = URIRef("http://schema.org/url")
+
+
+def read_graph(path: str | Path) -> nx.MultiDiGraph:
+    """The graph model of an exported RDF file."""
+    rdf = load_graph(path)
+    graph = nx.MultiDiGraph()
+    _papers(rdf, graph)
+    _concepts(rdf, graph)
+    _mentions(rdf, graph)
+    _cooccurrences(rdf, graph)
+    for pred, key in ((CITO_CITES, "cites"), (KG.mentionsWorkOf, "mentionsWorkOf"), (KG.similarTo, "similarTo")):
+        for a, b in rdf.subject_objects(pred):
+            if str(a) in graph and str(b) in graph:
+                graph.add_edge(str(a), str(b), key=key, kind=key)
+    return graph
+
+
+def _papers(rdf: Graph, graph: nx.MultiDiGraph) -> None:
+    for p in rdf.subjects(RDF.type, KG.Paper):
+        value = lambda prop: rdf.value(p, prop)  # noqa: E731
+        graph.add_node(str(p), kind="paper", title=str(value(DCTERMS.title) or value(DCTERMS.identifier) or ""),
+                       abstract=str(value(DCTERMS.abstract) or ""), stub=bool(value(KG.stub)),
+                       sources=sorted(str(s) for s in rdf.objects(p, KG.sourceFile)),
+                       url=str(value(SCHEMA_URL)) if value(SCHEMA_URL) else None)
+
+
+def _concepts(rdf: Graph, graph: nx.MultiDiGraph) -> None:
+    for cls, ctype in TYPES.items():
+        for c in rdf.subjects(RDF.type, cls):
+            graph.add_node(str(c), kind="concept", type=ctype, label=str(rdf.value(c, SKOS.prefLabel)),
+                           alt_labels=sorted(str(a) for a in rdf.objects(c, SKOS.altLabel)),
+                           broader=sorted(str(b) for b in rdf.objects(c, SKOS.broader)),
+                           source=str(rdf.value(c, KG.conceptSource) or "vocabulary"),
+                           papers=int(rdf.value(c, KG.paperCount) or 0))
+
+
+def _mentions(rdf: Graph, graph: nx.MultiDiGraph) -> None:
+    found: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for m in rdf.subjects(RDF.type, KG.Mention):
+        v = lambda prop: rdf.value(m, prop)  # noqa: E731
+        found[(str(v(KG.inPaper)), str(v(KG.denotes)))].append(Mention(
+            text=str(v(KG.text)), field=str(v(KG.field)), start=int(v(KG.start)), end=int(v(KG.end)),
+            sentence=str(v(KG.sentence)), rule=str(v(KG.rule))))
+    for (paper, concept), mentions in sorted(found.items()):
+        if paper in graph and concept in graph:
+            mentions.sort(key=lambda m: (m.field != "title", m.start))
+            proposed = (URIRef(paper), KG.proposes, URIRef(concept)) in rdf
+            graph.add_edge(paper, concept, key="mentions", kind="mentions", count=len(mentions), mentions=mentions,
+                           relation=RELATIONS[graph.nodes[concept]["type"]], proposed=proposed)
+
+
+def _cooccurrences(rdf: Graph, graph: nx.MultiDiGraph) -> None:
+    for co in rdf.subjects(RDF.type, KG.Cooccurrence):
+        a, b = sorted(str(c) for c in rdf.objects(co, KG.concept))
+        graph.add_edge(a, b, key="cooccurs", kind="cooccurs", weight=int(rdf.value(co, KG.paperCount)),
+                       npmi=float(rdf.value(co, KG.npmi) or 0), lift=float(rdf.value(co, KG.lift) or 0),
+                       papers=sorted(str(p) for p in rdf.objects(co, KG.evidencePaper)))
