@@ -154,3 +154,7 @@ def test_shipped_vocabulary_resolves_ambiguity_by_context():
     assert extract("Programs that play CHESS and Go.") == []
     assert [m["label"] for m in extract("Neurons in IT cortex encode objects.")] == ["inferior temporal cortex"]
     assert extract("The IT department upgraded to V1 of the software.") == []
+
+
+def test_plural_acronym_is_not_a_coined_name(extractor):
+    assert found(extractor, "", "Brain-computer interfaces (BCIs) are used. BCIs help.") == {}

@@ -93,7 +93,8 @@ class AbbreviationBinder:
 
     def _coined(self, short: str) -> bool:
         """A mixed-case name ("BrainDiVE", "LogiCoT"), not an acronym or "post-AGB"."""
-        return bool(re.search(r"[a-z]", short) and re.search(r"[A-Z]", short)) and looks_like_name(short, self.rules)
+        core = short[:-1] if short.endswith("s") and short[:-1].isupper() else short  # "BCIs" is an acronym
+        return bool(re.search(r"[a-z]", core) and re.search(r"[A-Z]", core)) and looks_like_name(short, self.rules)
 
     def _fits(self, long_form: str, iri: str) -> bool:
         """Does an unknown long form plausibly spell a label of this concept?"""
