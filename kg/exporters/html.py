@@ -30,9 +30,10 @@ LEGEND = [(k, k.replace("_", " "), c) for k, c in COLOURS.items()]
 COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                      "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]
 MAX_SENTENCES = 5
+MAX_LISTED = 50  # titles listed per concept in the details panel
 DRAWN_LINKS = ("mentions", "cooccurs", "cites", "mentionsWorkOf")
 OPTIONS = {
-    "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 250},
+    "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 150},
                 "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 80}},
     "edges": {"smooth": False, "color": {"opacity": 0.35}},
     "nodes": {"font": {"size": 12}},
@@ -151,7 +152,9 @@ def _paper_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
 def _concept_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     mentioning = [(u, d) for u, _, k, d in graph.in_edges(iri, keys=True, data=True) if k == "mentions"]
     titles = sorted(graph.nodes[u]["title"] for u, _ in mentioning)
-    sentences = sorted({m.sentence for _, d in mentioning for m in d["mentions"]})[:MAX_SENTENCES]
+    if len(titles) > MAX_LISTED:
+        titles = titles[:MAX_LISTED] + [f"… and {len(titles) - MAX_LISTED} more"]
+    sentences = sorted({m.sentence for _, d in mentioning[:MAX_LISTED] for m in d["mentions"]})[:MAX_SENTENCES]
     return dict(label=data["label"], title=f"{data['label']} ({data['type'].replace('_', ' ')}, {data['papers']} papers)",
                 color=COLOURS[data["type"]], shape="dot", kind="concept", group_type=data["type"],
                 ctype=data["type"].replace("_", " "), full_label=data["label"],
