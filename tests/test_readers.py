@@ -65,6 +65,7 @@ def test_jsonl_and_csv_carry_metadata(tmp_path):
     ("cols.csv", "name,abstract\nx,y\n", "cols.csv:1: CSV lacks column(s) title (has: name, abstract)"),
     ("latin.txt", "Title\nAbstract caf\xe9\n".encode("latin-1"), "latin.txt:2: not UTF-8 text (byte 0xe9 at column 13)"),
     ("blob.txt", b"Title\n\x00\x01\x02\n", "blob.txt:2: binary file (NUL byte); expected UTF-8 text"),
+    ("quote.csv", 'title,abstract\nok,fine\n"unterminated,x\n', "quote.csv:3: malformed CSV record (unexpected end of data)"),
 ])
 def test_bad_input_names_file_and_line(tmp_path, name, content, message):
     path = write(tmp_path / name, content)

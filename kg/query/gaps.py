@@ -48,8 +48,8 @@ def find_gaps(graph: Graph, rows: str = "method", cols: str = "brain_region", mi
     gaps = []
     for ca, pa in a.items():
         for cb, pb in b.items():
-            if ca == cb or len(pa) < min_papers or len(pb) < min_papers:
-                continue
+            if ca == cb or len(pa) < min_papers or len(pb) < min_papers or (rows == cols and ca > cb):
+                continue  # one row per unordered pair when both sides are of one type
             expected = len(pa) * len(pb) / n
             gaps.append(Gap(labels_a[ca], labels_b[cb], len(pa), len(pb), len(pa & pb), round(expected, 2)))
     gaps.sort(key=lambda g: (-(g.expected - g.observed), g.row, g.col))

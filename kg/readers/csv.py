@@ -16,11 +16,14 @@ NEEDED = ("title", "abstract")
 def read_csv(path: Path, name: str) -> Iterator[Paper]:
     """Yield one paper per row; a header without the needed columns is an error."""
     lines = (line + "\n" for _, line in iter_lines(path, name))
-    rows = csv.DictReader(lines)
-    columns = [c.strip().lower() for c in rows.fieldnames or []]
-    missing = [c for c in NEEDED if c not in columns]
-    if missing:
-        raise InputError(name, f"CSV lacks column(s) {', '.join(missing)} (has: {', '.join(columns) or 'none'})", 1)
-    for row in rows:
-        rec = {(k or "").strip().lower(): v for k, v in row.items()}
-        yield paper_from_record(rec, name, rows.line_num)
+    rows = csv.DictReader(lines, strict=True)
+    try:
+        columns = [c.strip().lower() for c in rows.fieldnames or []]
+        missing = [c for c in NEEDED if c not in columns]
+        if missing:
+            raise InputError(name, f"CSV lacks column(s) {', '.join(missing)} (has: {', '.join(columns) or 'none'})", 1)
+        for row in rows:
+            rec = {(k or "").strip().lower(): v for k, v in row.items()}
+            yield paper_from_record(rec, name, rows.line_num)
+    except csv.Error as e:
+        raise InputError(name, f"malformed CSV record ({e})", rows.line_num + 1) from None
