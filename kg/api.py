@@ -27,6 +27,8 @@ from .linking.works import add_corpus_name_mentions
 from .model import CONCEPT_TYPES, Paper
 from .query import format_results, load_graph, run_query
 from .query.gaps import find_gaps, format_gaps
+from .query.validate import Violation
+from .query.validate import validate as validate_graph
 from .readers import read_paths
 
 Progress = Callable[[int, int], None]
@@ -137,6 +139,11 @@ def report(graph_file: str | Path, dest: str | Path) -> Path:
     """Write the summary page (bar charts, heat maps) of an exported graph."""
     export_report(read_graph(graph_file), Path(dest))
     return Path(dest)
+
+
+def validate(graph_file: str | Path) -> list[Violation]:
+    """SHACL violations of an exported graph against ontology/shapes.ttl (empty: it conforms)."""
+    return validate_graph(load_graph(graph_file))
 
 
 def gaps(graph_file: str | Path, rows: str = "method", cols: str = "brain_region", min_papers: int = 3,

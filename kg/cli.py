@@ -104,6 +104,19 @@ def gaps(graph: str, rows: str, cols: str, min_papers: int, limit: int, fmt: str
 
 
 @main.command()
+@click.argument("graph", type=click.Path())
+@user_errors
+def validate(graph: str) -> None:
+    """Check an exported GRAPH against the SHACL shapes (ontology/shapes.ttl)."""
+    violations = api.validate(graph)
+    for v in violations:
+        click.echo(f"{v.focus}  {v.path}  {v.message}")
+    if violations:
+        raise click.ClickException(f"{len(violations)} SHACL violation(s)")
+    click.echo("conforms: 0 violations")
+
+
+@main.command()
 @click.argument("text")
 @vocab_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
