@@ -6,7 +6,10 @@
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import time
+from datetime import datetime, timezone
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,7 +32,7 @@ from .query import format_results, load_graph, run_query
 from .query.gaps import find_gaps, format_gaps
 from .query.validate import Violation
 from .query.validate import validate as validate_graph
-from .readers import read_paths
+from .readers import list_inputs, read_paths
 
 Progress = Callable[[int, int], None]
 LINK_NAMES = {
@@ -98,7 +101,22 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
     add_corpus_name_mentions(extractor.nlp, results)
     graph = build_graph(((by_paper[id(p)], p, found) for p, found in results), extractor.vocabulary.concepts)
     link(graph, merged)
+    graph.graph["build"] = build_metadata(inputs)
     return graph, count
+
+
+def build_metadata(inputs: list[str | Path]) -> dict:
+    """Tool version, input files with SHA-256 hashes, and a reproducible time (see rdf.py)."""
+    from . import __version__
+
+    files = [(name, hashlib.sha256(path.read_bytes()).hexdigest()) for root in inputs
+             for path, name in list_inputs(Path(root))]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = int(epoch) if epoch and epoch.isdigit() else max(
+        int(path.stat().st_mtime) for root in inputs for path, _ in list_inputs(Path(root)))
+    build_id = hashlib.sha256("".join(d for _, d in files).encode()).hexdigest()[:16]
+    return {"id": build_id, "version": __version__, "inputs": files,
+            "time": datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
 def export(graph: nx.MultiDiGraph, out_dir: str | Path,
@@ -115,12 +133,17 @@ def export(graph: nx.MultiDiGraph, out_dir: str | Path,
 
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str | Path] = (),
-          progress: Progress | None = None, builtin_vocab: bool = True) -> BuildResult:
-    """Build the knowledge graph of `inputs`; write graph.ttl, mentions.jsonl, graph.html, report.html."""
+          progress: Progress | None = None, builtin_vocab: bool = True,
+          rdf_formats: Iterable[str] = ("turtle",)) -> BuildResult:
+    """Build the knowledge graph of `inputs`; write the RDF (graph.ttl by default; also
+    graph.nt, graph.jsonld, graph.trig), mentions.jsonl, graph.html and report.html."""
     start = time.perf_counter()
     graph, count = build_model(inputs, vocab, progress, builtin_vocab)
-    outputs = export(graph, out_dir)
-    return BuildResult(graph, count, outputs, time.perf_counter() - start)
+    result = BuildResult(graph, count)
+    graph.graph["build"]["counts"] = result.counts()
+    result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"])
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 def query(graph_file: str | Path, sparql: str, fmt: str = "table") -> str:

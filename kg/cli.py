@@ -14,6 +14,7 @@ import click
 
 from . import api
 from .errors import KgError
+from .exporters import RDF_FORMATS
 from .exporters.html import HtmlOptions
 from .model import CONCEPT_TYPES
 
@@ -47,11 +48,15 @@ def main() -> None:
               help="Directory for graph.ttl, mentions.jsonl, graph.html and report.html.")
 @vocab_option
 @click.option("--no-builtin-vocab", is_flag=True, help="Match only the --vocab files, not the shipped vocabularies.")
+@click.option("--format", "rdf_formats", multiple=True, type=click.Choice(RDF_FORMATS), default=("turtle",),
+              show_default=True, help="RDF syntax of the graph; repeatable (ttl, nt, jsonld, trig).")
 @user_errors
-def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_builtin_vocab: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_builtin_vocab: bool,
+          rdf_formats: tuple[str, ...]) -> None:
     """Build the graph of INPUTS (files or directories of .txt pages, .jsonl, .csv)."""
     with _progress() as progress:
-        result = api.build(inputs, out_dir, vocab=vocab, progress=progress, builtin_vocab=not no_builtin_vocab)
+        result = api.build(inputs, out_dir, vocab=vocab, progress=progress, builtin_vocab=not no_builtin_vocab,
+                           rdf_formats=rdf_formats)
     click.echo(result.summary())
 
 

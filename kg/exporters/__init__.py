@@ -42,12 +42,19 @@ def exporters() -> dict[str, tuple[str, Exporter]]:
     """Name -> (default file name, exporter); imported lazily so the CLI starts fast."""
     from .html import export_html
     from .jsonl import export_mentions
+    from .rdf import export_jsonld, export_ntriples, export_trig
     from .report import export_report
     from .turtle import export_turtle
 
     return {
         "turtle": ("graph.ttl", export_turtle),
+        "nt": ("graph.nt", export_ntriples),
+        "jsonld": ("graph.jsonld", export_jsonld),
+        "trig": ("graph.trig", export_trig),
         "jsonl": ("mentions.jsonl", export_mentions),
         "html": ("graph.html", export_html),
         "report": ("report.html", export_report),
     }
+
+
+RDF_FORMATS = ("turtle", "nt", "jsonld", "trig")

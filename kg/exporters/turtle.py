@@ -28,7 +28,7 @@ def to_rdf(graph: nx.MultiDiGraph) -> Graph:
     g = Graph()
     for prefix, ns in (("kg", KG), ("skos", SKOS), ("dcterms", DCTERMS), ("schema", SCHEMA), ("prov", PROV),
                        ("cito", CITO)):
-        g.bind(prefix, ns)
+        g.bind(prefix, ns, override=True, replace=True)
     for iri, data in papers(graph, stubs=True):
         _paper(g, URIRef(iri), data)
     for iri, data in concepts(graph):
