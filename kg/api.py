@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import InputError
+from .errors import InputError, KgError
 from .exporters import exporters
 from .exporters.html import HtmlOptions, export_html
 from .exporters.report import export_report
@@ -30,6 +30,8 @@ from .linking.works import add_corpus_name_mentions
 from .model import CONCEPT_TYPES, Paper
 from .query import format_results, load_graph, run_query
 from .query.gaps import find_gaps, format_gaps
+from .query.server import make_server
+from .query.store import LARGE_BYTES, load_store, open_store, run_store_query
 from .query.validate import Violation
 from .query.validate import validate as validate_graph
 from .readers import list_inputs, read_paths
@@ -146,10 +148,40 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str
     return result
 
 
-def query(graph_file: str | Path, sparql: str, fmt: str = "table") -> str:
-    """Run SPARQL over an exported graph file and format the answer."""
-    columns, rows = run_query(load_graph(graph_file), sparql)
+def query(graph_file: str | Path | None, sparql: str, fmt: str = "table", engine: str = "auto",
+          store: str | Path | None = None) -> str:
+    """Run SPARQL over an exported graph file (or a store made by `load`) and format the answer.
+
+    engine "auto" uses Oxigraph for a store or a large file, rdflib otherwise; the answers
+    are the same.
+    """
+    columns, rows = select_rows(graph_file, sparql, engine, store)
     return format_results(columns, rows, fmt)
+
+
+def select_rows(graph_file: str | Path | None, sparql: str, engine: str = "auto",
+                store: str | Path | None = None) -> tuple[list[str], list[list[str]]]:
+    if store is not None:
+        return run_store_query(open_store(store_dir=store), sparql)
+    if graph_file is None:
+        raise KgError("give a graph file or --store DIR")
+    path = Path(graph_file)
+    if engine == "oxigraph" or (engine == "auto" and path.is_file() and path.stat().st_size > LARGE_BYTES):
+        return run_store_query(open_store(path), sparql)
+    return run_query(load_graph(path), sparql)
+
+
+def serve(graph_file: str | Path | None = None, store: str | Path | None = None, host: str = "127.0.0.1",
+          port: int = 7878, timeout: float = 30.0):
+    """A read-only SPARQL endpoint over a graph file or a store; call `serve_forever()`."""
+    if graph_file is None and store is None:
+        raise KgError("give a graph file or --store DIR")
+    return make_server(open_store(graph_file, store), host, port, timeout)
+
+
+def load(graph_file: str | Path, store_dir: str | Path) -> int:
+    """Bulk-load an exported graph into a persistent Oxigraph store; returns its size."""
+    return load_store(graph_file, store_dir)
 
 
 def html(graph_file: str | Path, dest: str | Path, options: HtmlOptions = HtmlOptions()) -> Path:

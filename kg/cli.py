@@ -16,9 +16,13 @@ from . import api
 from .errors import KgError
 from .exporters import RDF_FORMATS
 from .exporters.html import HtmlOptions
+from .query.push import DEFAULT_GRAPH
+from .query.push import push as push_graph
 from .model import CONCEPT_TYPES
+from .resources import queries_dir
 
 TYPES = list(CONCEPT_TYPES)
+QUERIES = queries_dir()
 
 
 def user_errors(func):
@@ -61,14 +65,67 @@ def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_buil
 
 
 @main.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", required=False, type=click.Path())
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--engine", type=click.Choice(["auto", "rdflib", "oxigraph"]), default="auto", show_default=True,
+              help="auto: Oxigraph for a --store or a large graph file, rdflib otherwise.")
+@click.option("--store", "store", type=click.Path(file_okay=False), help="Query a store made by `kg load`.")
+@click.option("--list", "list_queries", is_flag=True, help="List the example queries and what each answers.")
 @user_errors
-def query(graph: str, sparql: str | None, query_file: str | None, fmt: str) -> None:
-    """Run a SPARQL query (a string or a .rq file) over an exported GRAPH."""
-    click.echo(api.query(graph, _query_text(sparql, query_file), fmt))
+def query(graph: str | None, sparql: str | None, query_file: str | None, fmt: str, engine: str, store: str | None,
+          list_queries: bool) -> None:
+    """Run a SPARQL query (a string, a .rq file, or the NAME of an example query) over an
+    exported GRAPH or a --store."""
+    if list_queries:
+        for name, question in example_queries().items():
+            click.echo(f"{name:<32}{question}")
+        return
+    if store and graph and sparql is None and query_file is None:
+        graph, sparql = None, graph  # `kg query --store DIR QUERY`
+    click.echo(api.query(graph, _query_text(sparql, query_file), fmt, engine=engine, store=store))
+
+
+@main.command()
+@click.argument("graph", required=False, type=click.Path())
+@click.option("--store", "store", type=click.Path(file_okay=False), help="Serve a store made by `kg load`.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=7878, show_default=True)
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Query time limit in seconds.")
+@user_errors
+def serve(graph: str | None, store: str | None, host: str, port: int, timeout: float) -> None:
+    """Serve GRAPH (or --store DIR) as a read-only SPARQL 1.1 endpoint at /sparql."""
+    server = api.serve(graph, store, host, port, timeout)
+    click.echo(f"SPARQL endpoint: http://{host}:{server.server_port}/sparql (read-only; Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
+@click.argument("graph", type=click.Path())
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:7878/store.")
+@click.option("--graph", "graph_iri", default=DEFAULT_GRAPH, show_default=True, help="Named graph to replace.")
+@click.option("--user", help="User name, for servers that require authentication (Virtuoso).")
+@click.option("--password", help="Password for --user.")
+@user_errors
+def push(graph: str, endpoint: str, graph_iri: str, user: str | None, password: str | None) -> None:
+    """Upload GRAPH to a SPARQL server, replacing the named graph in one request."""
+    status = push_graph(graph, endpoint, graph_iri, user, password)
+    click.echo(f"pushed {graph} to {endpoint} as <{graph_iri}> (HTTP {status})")
+
+
+@main.command()
+@click.argument("graph", type=click.Path())
+@click.option("--store", "store", required=True, type=click.Path(file_okay=False), help="Directory of the store.")
+@user_errors
+def load(graph: str, store: str) -> None:
+    """Bulk-load an exported GRAPH into a persistent Oxigraph store for fast queries."""
+    click.echo(f"loaded {api.load(graph, store)} triples into {store}")
 
 
 @main.command()
@@ -136,11 +193,22 @@ def extract(text: str, vocab: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"{m['type']:<13}{m['label'][:30]:<31}{m['text'][:30]:<31}{m['start']:>5}-{m['end']:<5} {m['rule']}  {m['iri']}")
 
 
+def example_queries() -> dict[str, str]:
+    """Example query name -> the question its first comment line asks."""
+    out = {}
+    for path in sorted(QUERIES.glob("*.rq")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        out[path.stem] = first.lstrip("# ").strip()
+    return out
+
+
 def _query_text(sparql: str | None, query_file: str | None) -> str:
     if query_file:
         return _read_query(Path(query_file))
     if not sparql:
-        raise KgError("give a query: a SPARQL string, a .rq file, or -f FILE")
+        raise KgError("give a query: a SPARQL string, a .rq file, -f FILE or an example NAME (kg query --list)")
+    if (QUERIES / f"{sparql}.rq").is_file():
+        return _read_query(QUERIES / f"{sparql}.rq")
     path = Path(sparql)
     if sparql.endswith(".rq") or (len(sparql) < 255 and path.is_file()):
         return _read_query(path)

@@ -17,3 +17,11 @@ def ontology_dir() -> Path:
         if (candidate / "kg.ttl").is_file():
             return candidate
     raise FileNotFoundError("the kg ontology files are missing from this installation")
+
+
+def queries_dir() -> Path:
+    """The example SPARQL queries: shipped in the package, or examples/queries in a checkout."""
+    for candidate in (_PACKAGE / "queries", _PACKAGE.parent / "examples" / "queries"):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE / "queries"

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from pyparsing import ParseException
-from rdflib import Graph
+from rdflib import XSD, Graph
 from rdflib.util import guess_format
 
 from ..errors import InputError, QueryError
@@ -43,8 +43,24 @@ def run_query(graph: Graph, query: str) -> tuple[list[str], list[list[str]]]:
     if result.type != "SELECT":
         raise QueryError("only SELECT and ASK queries are supported here")
     columns = [str(v) for v in result.vars]
-    rows = [["" if value is None else str(value) for value in row] for row in result]
+    rows = [["" if value is None else plain(str(value), str(getattr(value, "datatype", "") or ""))
+             for value in row] for row in result]
     return columns, rows
+
+
+_DECIMALS = {str(XSD.double), str(XSD.float), str(XSD.decimal)}
+
+
+def plain(lexical: str, datatype: str) -> str:
+    """A result value as text, numbers in one canonical form ("1.0", "1E0" -> "1") so
+    rdflib and Oxigraph print the same answer."""
+    if datatype in _DECIMALS:
+        try:
+            number = float(lexical)
+        except ValueError:
+            return lexical
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    return lexical
 
 
 def format_results(columns: list[str], rows: list[list[str]], fmt: str = "table") -> str:
