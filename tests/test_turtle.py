@@ -1,7 +1,7 @@
 """graph.ttl: parses back, holds the 505 example papers, round-trips, and is deterministic."""
 from __future__ import annotations
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from kg.exporters.turtle import export_turtle, to_rdf
@@ -42,3 +42,15 @@ def test_emitted_terms_are_declared_in_the_ontology(example_build):
     used = {p for p in g.predicates() if str(p).startswith(str(KG))}
     used |= {o for o in g.objects(None, RDF.type) if str(o).startswith(str(KG))}
     assert used and used <= declared
+
+
+def test_every_ontology_term_has_a_label_and_a_comment():
+    from rdflib import OWL, RDFS
+    from kg.resources import ontology_dir
+    onto = Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
+    terms = {s for k in kinds for s in onto.subjects(RDF.type, k)}
+    assert len(terms) > 60
+    missing = sorted(str(t) for t in terms if onto.value(t, RDFS.label) is None or onto.value(t, RDFS.comment) is None)
+    assert missing == []
+    assert onto.value(URIRef("https://w3id.org/kg/ontology"), OWL.versionIRI) is not None
