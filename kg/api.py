@@ -111,11 +111,10 @@ def build_metadata(inputs: list[str | Path]) -> dict:
     """Tool version, input files with SHA-256 hashes, and a reproducible time (see rdf.py)."""
     from . import __version__
 
-    files = [(name, hashlib.sha256(path.read_bytes()).hexdigest()) for root in inputs
-             for path, name in list_inputs(Path(root))]
+    paths = [(path, name) for root in inputs for path, name in list_inputs(Path(root))]
+    files = [(name, hashlib.sha256(path.read_bytes()).hexdigest()) for path, name in paths]
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    stamp = int(epoch) if epoch and epoch.isdigit() else max(
-        int(path.stat().st_mtime) for root in inputs for path, _ in list_inputs(Path(root)))
+    stamp = int(epoch) if epoch and epoch.isdigit() else max(int(path.stat().st_mtime) for path, _ in paths)
     build_id = hashlib.sha256("".join(d for _, d in files).encode()).hexdigest()[:16]
     return {"id": build_id, "version": __version__, "inputs": files,
             "time": datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}

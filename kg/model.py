@@ -1,6 +1,6 @@
 """The records that flow between stages: papers in, mentions and concepts out.
 
-Readers yield `Paper`; extraction turns each into a `PaperMentions`; linking and the
+Readers yield `Paper`; extraction gives each paper a list of `ConceptMentions`; linking and the
 graph builder read those. Plain dataclasses so every stage can be tested alone.
 """
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 CONCEPT_TYPES: tuple[str, ...] = ("method", "dataset", "modality", "brain_region")
-FIELDS: tuple[str, ...] = ("title", "abstract")
 
 
 @dataclass
@@ -69,12 +68,3 @@ class ConceptMentions:
     concept: Concept
     mentions: list[Mention] = field(default_factory=list)
     proposed: bool = False  # the paper introduces this concept
-
-
-@dataclass
-class PaperMentions:
-    """What extraction found in one paper."""
-
-    paper: Paper
-    iri: str
-    concepts: list[ConceptMentions] = field(default_factory=list)

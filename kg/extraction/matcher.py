@@ -105,9 +105,10 @@ def _in_context(context: frozenset[str], words: dict[str, list[int]], doc: Doc, 
 
     Single words are looked up by token; phrases ("graph neural") in the text.
     """
+    text = None
     for term in context:
         if " " in term or "-" in term:
-            text = doc.text.lower()
+            text = text if text is not None else doc.text.lower()
             span_start, span_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
             if any(not span_start <= i < span_end for i in _find_all(text, term)):
                 return True
