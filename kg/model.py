@@ -19,8 +19,10 @@ class Paper:
     id: str | None = None
     doi: str | None = None
     arxiv: str | None = None
+    pmid: str | None = None
     url: str | None = None
     year: int | None = None
+    venue: str | None = None
     authors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)  # DOIs, arXiv ids, OpenAlex ids or titles

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..model import Paper
 
 REQUIRED = ("title",)
-OPTIONAL = ("abstract", "id", "doi", "arxiv", "url", "year", "authors", "references")
+OPTIONAL = ("abstract", "id", "doi", "arxiv", "pmid", "url", "year", "venue", "authors", "references")
 
 
 def paper_from_record(rec: Mapping[str, Any], name: str, line: int) -> Paper:
@@ -27,8 +27,10 @@ def paper_from_record(rec: Mapping[str, Any], name: str, line: int) -> Paper:
         id=_text(rec.get("id")) or None,
         doi=_text(rec.get("doi")) or None,
         arxiv=_text(rec.get("arxiv")) or None,
+        pmid=_text(rec.get("pmid")) or None,
         url=_text(rec.get("url")) or None,
         year=_year(rec.get("year"), name, line),
+        venue=_text(rec.get("venue")) or None,
         authors=_authors(rec.get("authors")),
         sources=[name],
         references=_references(rec.get("references", rec.get("referenced_works"))),
