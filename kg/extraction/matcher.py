@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import spacy
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -49,7 +51,13 @@ class VocabMatcher:
             self.add_vocabulary(vocabulary)
 
     def add_vocabulary(self, vocabulary: Vocabulary) -> None:
-        """Compile every term of the vocabulary into the matchers."""
+        """Compile every term of the vocabulary into the matchers.
+
+        The term forms are tokenized by a tokenizer of their own (sharing the vocab):
+        tokenizing tens of thousands of short forms with the pipeline's tokenizer leaves
+        its cache in a state that makes it 4-5 times slower on every later doc (measured
+        with spaCy 3.8; see bench/scale.py)."""
+        tokenizer = spacy.blank("en", vocab=self.nlp.vocab).tokenizer
         seen: set[tuple[str, str, bool]] = set()
         for term in vocabulary.terms:
             concept = vocabulary.concepts[term.iri]
@@ -59,7 +67,7 @@ class VocabMatcher:
             forms = [f for f in sorted(label_variants(term.text, term.case_sensitive)) if (f, term.iri, term.case_sensitive) not in seen]
             seen.update((f, term.iri, term.case_sensitive) for f in forms)
             matcher = self.exact if term.case_sensitive else self.lower
-            matcher.add(key, list(self.nlp.tokenizer.pipe(forms)))
+            matcher.add(key, list(tokenizer.pipe(forms)))
 
     def __call__(self, doc: Doc) -> Doc:
         words: dict[str, list[int]] | None = None
