@@ -193,6 +193,25 @@ def extract(text: str, vocab: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"{m['type']:<13}{m['label'][:30]:<31}{m['text'][:30]:<31}{m['start']:>5}-{m['end']:<5} {m['rule']}  {m['iri']}")
 
 
+@main.command()
+@click.argument("source", type=click.Choice(["arxiv", "openalex"]))
+@click.argument("query")
+@click.option("-o", "--out", "dest", required=True, type=click.Path(dir_okay=False),
+              help="File to write: Atom XML (arxiv) or JSON Lines of works (openalex).")
+@click.option("--max", "max_results", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Stop after this many papers.")
+@click.option("--mailto", help="Your e-mail address, sent to OpenAlex for its polite pool.")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests [default: 3 arxiv, 0.1 openalex].")
+@click.option("--base-url", hidden=True, help="Another server speaking the same API (tests, mirrors).")
+@user_errors
+def fetch(source: str, query: str, dest: str, max_results: int, mailto: str | None, delay: float | None,
+          base_url: str | None) -> None:
+    """Fetch papers matching QUERY from arXiv or OpenAlex into a file `kg build` reads."""
+    from .fetch import fetch_papers
+    count = fetch_papers(source, query, dest, max_results, base_url=base_url, delay=delay, mailto=mailto)
+    click.echo(f"wrote {count} papers from {source} to {dest}")
+
+
 def example_queries() -> dict[str, str]:
     """Example query name -> the question its first comment line asks."""
     out = {}

@@ -1,5 +1,7 @@
-"""Readers: the page format, JSON Lines, CSV, directories, merging and input errors."""
+"""Readers: the page format, JSON Lines, CSV, directories, merging and input errors (strict or reported)."""
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -58,20 +60,47 @@ def test_jsonl_and_csv_carry_metadata(tmp_path):
     assert (cs.abstract, cs.year, cs.authors) == ("A, with comma", 2020, ["Ada", "Bo"])
 
 
-@pytest.mark.parametrize("name, content, message", [
+BAD_RECORDS = [
     ("bad.jsonl", '{"title": "ok", "abstract": "a"}\n{"title": oops}\n', "bad.jsonl:2: malformed JSON"),
     ("list.jsonl", '["title"]\n', "list.jsonl:1: expected a JSON object, got list"),
     ("notitle.jsonl", '{"abstract": "a"}\n', "notitle.jsonl:1: record has no 'title'"),
+    ("quote.csv", 'title,abstract\nok,fine\n"unterminated,x\n', "quote.csv:3: malformed CSV record (unexpected end of data)"),
+]
+BAD_FILES = [
     ("cols.csv", "name,abstract\nx,y\n", "cols.csv:1: CSV lacks column(s) title (has: name, abstract)"),
     ("latin.txt", "Title\nAbstract caf\xe9\n".encode("latin-1"), "latin.txt:2: not UTF-8 text (byte 0xe9 at column 13)"),
     ("blob.txt", b"Title\n\x00\x01\x02\n", "blob.txt:2: binary file (NUL byte); expected UTF-8 text"),
-    ("quote.csv", 'title,abstract\nok,fine\n"unterminated,x\n', "quote.csv:3: malformed CSV record (unexpected end of data)"),
-])
+]
+
+
+@pytest.mark.parametrize("name, content, message", BAD_RECORDS + BAD_FILES)
 def test_bad_input_names_file_and_line(tmp_path, name, content, message):
     path = write(tmp_path / name, content)
     with pytest.raises(InputError) as err:
-        list(read_paths([path]))
+        list(read_paths([path], strict=True))
     assert str(err.value).startswith(message)
+
+
+@pytest.mark.parametrize("name, content, message", BAD_RECORDS)
+def test_bad_record_is_reported_and_skipped_when_not_strict(tmp_path, name, content, message):
+    path = write(tmp_path / name, content)
+    problems: list[InputError] = []
+    titles = [p.title for p in read_paths([path], problems=problems)]
+    assert titles == (["ok"] if name in ("bad.jsonl", "quote.csv") else [])
+    assert len(problems) == 1 and str(problems[0]).startswith(message)
+
+
+@pytest.mark.parametrize("name, content, message", BAD_FILES)
+def test_unreadable_file_is_raised_even_when_not_strict(tmp_path, name, content, message):
+    path = write(tmp_path / name, content)
+    with pytest.raises(InputError, match="^" + re.escape(message)):
+        list(read_paths([path], problems=[]))
+
+
+def test_bad_record_is_raised_when_nobody_collects_problems(tmp_path):
+    path = write(tmp_path / "notitle.jsonl", '{"abstract": "a"}\n')
+    with pytest.raises(InputError, match="record has no 'title'"):
+        list(read_paths([path]))
 
 
 def test_missing_path_and_empty_directory_are_errors(tmp_path):

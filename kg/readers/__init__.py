@@ -1,8 +1,12 @@
 """Readers: one module per input format, each a generator of `Paper` records.
 
 `read_paths` is the entry point: it expands directories, picks a reader per file (by
-extension, then by a look at the content) and streams papers. Readers register here by
+content where it tells, else by extension) and streams papers. Readers register here by
 name, the way rdflib's plugin registry does, so the CLI and errors can list them.
+
+A reader yields an `InputError` in place of a record it cannot use and goes on; it raises
+only when the whole file is unreadable (not UTF-8, not XML, no header...). `read_paths`
+decides what a yielded error means: raised (strict), or collected and skipped.
 """
 from __future__ import annotations
 
@@ -11,27 +15,41 @@ from pathlib import Path
 
 from ..errors import InputError, KgError
 from ..model import Paper
-from . import csv as csv_reader
-from . import jsonl as jsonl_reader
-from . import page as page_reader
+from .arxiv import read_arxiv
+from .bibtex import read_bibtex
+from .csljson import read_csljson
+from .csv import read_csv
+from .jsonl import read_jsonl
+from .openalex import read_openalex
+from .page import read_page
+from .pubmed import read_pubmed
+from .ris import read_ris
+from .s2 import read_s2
 from .text import sniff
 
-Reader = Callable[[Path, str], Iterator[Paper]]
+Reader = Callable[[Path, str], Iterator[Paper | InputError]]
 
 READERS: dict[str, Reader] = {
-    "page": page_reader.read_page,
-    "jsonl": jsonl_reader.read_jsonl,
-    "csv": csv_reader.read_csv,
+    "page": read_page,
+    "jsonl": read_jsonl,
+    "csv": read_csv,
+    "bibtex": read_bibtex,
+    "ris": read_ris,
+    "csljson": read_csljson,
+    "arxiv": read_arxiv,
+    "openalex": read_openalex,
+    "s2": read_s2,
+    "pubmed": read_pubmed,
 }
 EXTENSIONS: dict[str, str] = {
-    ".txt": "page", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
+    ".txt": "page", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".bib": "bibtex",
+    ".bibtex": "bibtex", ".ris": "ris", ".json": "csljson", ".xml": "pubmed", ".atom": "arxiv",
 }
 
 
 def reader_for(path: Path) -> str:
-    """Name of the reader for `path`: by extension, else by content."""
-    by_ext = EXTENSIONS.get(path.suffix.lower())
-    return by_ext or sniff(path)
+    """Name of the reader for `path`: by content where the first few KiB tell, else by extension."""
+    return sniff(path) or EXTENSIONS.get(path.suffix.lower()) or "page"
 
 
 def list_inputs(path: Path) -> list[tuple[Path, str]]:
@@ -48,15 +66,31 @@ def list_inputs(path: Path) -> list[tuple[Path, str]]:
     return [(p, p.relative_to(path).as_posix()) for p in files if p.suffix.lower() in EXTENSIONS]
 
 
-def read_paths(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator[Paper]:
-    """Stream papers from files and directories, in a stable order."""
+def read_paths(paths: Iterable[str | Path], fmt: str | None = None, strict: bool = False,
+               problems: list[InputError] | None = None) -> Iterator[Paper]:
+    """Stream papers from files and directories, in a stable order.
+
+    A record a reader cannot use is raised with `strict`, else appended to `problems` and
+    skipped. With no `problems` list to report to, it is raised too: nothing is dropped
+    without anyone being told.
+    """
     for root in paths:
         root = Path(root)
         inputs = list_inputs(root)
         if not inputs:
             raise InputError(root, f"no readable files (extensions: {', '.join(sorted(EXTENSIONS))})")
         for file, name in inputs:
-            yield from READERS[_choose(file, fmt)](file, name)
+            for item in READERS[_choose(file, fmt)](file, name):
+                if isinstance(item, InputError):
+                    _report(item, strict, problems)
+                else:
+                    yield item
+
+
+def _report(error: InputError, strict: bool, problems: list[InputError] | None) -> None:
+    if strict or problems is None:
+        raise error
+    problems.append(error)
 
 
 def _choose(file: Path, fmt: str | None) -> str:

@@ -13,17 +13,24 @@ from .text import iter_lines
 NEEDED = ("title", "abstract")
 
 
-def read_csv(path: Path, name: str) -> Iterator[Paper]:
-    """Yield one paper per row; a header without the needed columns is an error."""
+def read_csv(path: Path, name: str) -> Iterator[Paper | InputError]:
+    """One paper per row; a header without the needed columns is fatal, a bad row is reported.
+
+    A quoting error leaves the rest of the file unreadable, so it is reported and ends the file.
+    """
     lines = (line + "\n" for _, line in iter_lines(path, name))
     rows = csv.DictReader(lines, strict=True)
     try:
-        columns = [c.strip().lower() for c in rows.fieldnames or []]
-        missing = [c for c in NEEDED if c not in columns]
-        if missing:
-            raise InputError(name, f"CSV lacks column(s) {', '.join(missing)} (has: {', '.join(columns) or 'none'})", 1)
+        _check_header(rows.fieldnames, name)
         for row in rows:
             rec = {(k or "").strip().lower(): v for k, v in row.items()}
             yield paper_from_record(rec, name, rows.line_num)
     except csv.Error as e:
-        raise InputError(name, f"malformed CSV record ({e})", rows.line_num + 1) from None
+        yield InputError(name, f"malformed CSV record ({e})", rows.line_num + 1)
+
+
+def _check_header(fieldnames: list[str] | None, name: str) -> None:
+    columns = [c.strip().lower() for c in fieldnames or []]
+    missing = [c for c in NEEDED if c not in columns]
+    if missing:
+        raise InputError(name, f"CSV lacks column(s) {', '.join(missing)} (has: {', '.join(columns) or 'none'})", 1)

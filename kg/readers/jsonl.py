@@ -1,25 +1,20 @@
-"""Reader for JSON Lines: one JSON object per line with at least `title`."""
+"""Reader for JSON Lines: one JSON object per line with at least `title`.
+
+Lines shaped like OpenAlex works or Semantic Scholar papers go to those readers instead
+(`reader_for` looks at the first object); this one reads the project's own flat records.
+"""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
 from ..model import Paper
+from .jsondocs import iter_json_items
 from .records import paper_from_record
-from .text import iter_lines
 
 
-def read_jsonl(path: Path, name: str) -> Iterator[Paper]:
-    """Yield one paper per non-blank line; a malformed line is an error naming it."""
-    for number, line in iter_lines(path, name):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(name, f"malformed JSON ({e.msg} at column {e.colno})", number) from None
-        if not isinstance(rec, dict):
-            raise InputError(name, f"expected a JSON object, got {type(rec).__name__}", number)
-        yield paper_from_record(rec, name, number)
+def read_jsonl(path: Path, name: str) -> Iterator[Paper | InputError]:
+    """One paper per non-blank line; a malformed line or a record without title is an error."""
+    for item in iter_json_items(path, name, documents=False):
+        yield item if isinstance(item, InputError) else paper_from_record(item[1], name, item[0])

@@ -1,61 +1,83 @@
-"""Turning a flat record (a JSON object, a CSV row) into a `Paper`.
+"""Turning a record, once mapped to `Paper` field names, into a `Paper` or the reason it can't be.
 
-JSON Lines and CSV carry the same fields, so both readers share this mapping and its
-errors: `title` is required, `abstract` may be empty, the rest is optional metadata.
+Every reader maps its native record (a BibTeX entry, an OpenAlex work, a CSV row...) to a
+dict of `Paper` fields and hands it to `make_paper`, so the rules are the same for every
+format: `title` is required, `abstract` may be empty, `year` must start with four digits,
+the rest is optional metadata. An unusable record comes back as an `InputError` (file and
+record number) for `read_paths` to raise or report; reading goes on either way.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper
 
-REQUIRED = ("title",)
-OPTIONAL = ("abstract", "id", "doi", "arxiv", "pmid", "url", "year", "venue", "authors", "references")
+TEXT_FIELDS = ("id", "doi", "arxiv", "pmid", "url", "venue")
+_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_ARXIV = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|arxiv[:.]\s*|^)"
+    r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.I)
 
 
-def paper_from_record(rec: Mapping[str, Any], name: str, line: int) -> Paper:
-    """Map a record to a Paper; raise InputError naming file and line when it is unusable."""
-    title = _text(rec.get("title"))
+def make_paper(fields: Mapping[str, Any], name: str, number: int | None) -> Paper | InputError:
+    """The Paper these fields describe, or the InputError that makes the record unusable."""
+    title = clean(fields.get("title"))
     if not title:
-        raise InputError(name, "record has no 'title'", line)
+        return InputError(name, "record has no 'title'", number)
+    year = clean(fields.get("year"))
+    if year and not re.fullmatch(r"\d{4}(\D.*)?", year):
+        return InputError(name, f"'year' is not a year: {year!r}", number)
     return Paper(
         title=title,
-        abstract=_text(rec.get("abstract")),
-        id=_text(rec.get("id")) or None,
-        doi=_text(rec.get("doi")) or None,
-        arxiv=_text(rec.get("arxiv")) or None,
-        pmid=_text(rec.get("pmid")) or None,
-        url=_text(rec.get("url")) or None,
-        year=_year(rec.get("year"), name, line),
-        venue=_text(rec.get("venue")) or None,
-        authors=_authors(rec.get("authors")),
+        abstract=clean(fields.get("abstract")),
+        **{key: clean(fields.get(key)) or None for key in TEXT_FIELDS},
+        year=int(year[:4]) if year else None,
+        authors=_strings(fields.get("authors") or ()),
         sources=[name],
-        references=_references(rec.get("references", rec.get("referenced_works"))),
+        references=_strings(fields.get("references") or ()),
     )
 
 
-def _text(value: Any) -> str:
+def paper_from_record(rec: Mapping[str, Any], name: str, line: int) -> Paper | InputError:
+    """A flat record (a JSON Lines object, a CSV row) whose keys are already Paper fields."""
+    refs = rec.get("references", rec.get("referenced_works"))
+    return make_paper({**rec, "authors": _authors(rec.get("authors")), "references": _references(refs)},
+                      name, line)
+
+
+def clean(value: Any) -> str:
+    """Text with runs of whitespace collapsed; '' for None."""
     return re.sub(r"\s+", " ", str(value)).strip() if value is not None else ""
 
 
-def _year(value: Any, name: str, line: int) -> int | None:
-    text = _text(value)
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{4})(\D.*)?", text)
-    if not match:
-        raise InputError(name, f"'year' is not a year: {text!r}", line)
-    return int(match.group(1))
+def bare_doi(value: Any) -> str | None:
+    """A DOI without its 'https://doi.org/' or 'doi:' prefix."""
+    text = clean(value)
+    return _DOI.sub("", text) or None
+
+
+def arxiv_id(*values: Any) -> str | None:
+    """The arXiv id (no version) in the first value that holds one: 'arXiv:2104.07001v2',
+    'http://arxiv.org/abs/2104.07001', '10.48550/arXiv.2104.07001' or a bare id."""
+    for value in values:
+        match = _ARXIV.search(clean(value))
+        if match:
+            return match.group(1)
+    return None
+
+
+def _strings(values: Iterable[Any]) -> list[str]:
+    return [text for text in (clean(v) for v in values) if text]
 
 
 def _authors(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
-        return [_text(a.get("name") if isinstance(a, dict) else a) for a in value if a]
+        return [clean(a.get("name") if isinstance(a, dict) else a) for a in value if a]
     return [a.strip() for a in re.split(r"\s*;\s*|\s+and\s+", str(value)) if a.strip()]
 
 
@@ -66,13 +88,14 @@ def _references(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         return [r.strip() for r in re.split(r"\s*[;|]\s*", value) if r.strip()]
-    out = []
-    for ref in value:
-        if isinstance(ref, dict):
-            ids = ref.get("externalIds") or {}
-            ref = ref.get("doi") or ids.get("DOI") or ref.get("arxiv") or ids.get("ArXiv") or ref.get("id") \
-                or ref.get("title") or ""
-            ref = str(ref)
-        if str(ref).strip():
-            out.append(_text(ref))
-    return out
+    return _strings(reference_of(r) if isinstance(r, dict) else r for r in value)
+
+
+def reference_of(ref: Mapping[str, Any]) -> str:
+    """The best handle of a cited work given as an object: DOI > arXiv id > id > title.
+
+    Knows both flat keys (doi, arxiv, id) and Semantic Scholar's (externalIds, paperId).
+    """
+    ids = ref.get("externalIds") or {}
+    return clean(ref.get("doi") or ids.get("DOI") or ref.get("arxiv") or ids.get("ArXiv") or ref.get("id")
+                 or ref.get("paperId") or ref.get("title"))

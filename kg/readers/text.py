@@ -1,16 +1,26 @@
-"""Decoding text files line by line with errors that say where and why.
+"""Decoding text files with errors that say where and why, and guessing a file's format.
 
 Shared by the text-based readers so a binary or non-UTF-8 file gets the same clear
-message (file and line) whichever reader meets it.
+message (file and line) whichever reader meets it. `sniff` looks at the first few KiB
+because extensions are only a hint: a `.json` may be CSL-JSON, OpenAlex or Semantic
+Scholar, an `.xml` PubMed or an arXiv feed, a `.txt` a BibTeX or RIS export.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
 
-_SNIFF_BYTES = 4096
+_SNIFF_BYTES = 8192
+_PUBMED = re.compile(r"<(PubmedArticleSet|MedlineCitationSet|PubmedArticle|MedlineCitation)[\s>]")
+_ATOM = re.compile(r"<(\w+:)?feed[\s>]")
+_S2 = re.compile(r'"paperId"\s*:')
+_OPENALEX = re.compile(r'"(abstract_inverted_index|authorships)"\s*:|"https://openalex\.org/W\d+"')
+_CSL = re.compile(r'"(issued|container-title|author)"\s*:')
+_BIBTEX = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.M)
+_RIS = re.compile(r"^TY  - ", re.M)
 
 
 def iter_lines(path: Path, name: str | None = None) -> Iterator[tuple[int, str]]:
@@ -29,16 +39,40 @@ def iter_lines(path: Path, name: str | None = None) -> Iterator[tuple[int, str]]
             yield number, line.rstrip("\r\n")
 
 
-def sniff(path: Path) -> str:
-    """Guess the format of a file whose extension says nothing: jsonl, csv or page."""
+def read_text(path: Path, name: str | None = None) -> str:
+    """The whole file as text, for formats whose parsers need it all at once."""
+    return "\n".join(line for _, line in iter_lines(path, name)) + "\n"
+
+
+def sniff(path: Path) -> str | None:
+    """The reader the content points to, or None when the first few KiB do not tell."""
     with open(path, "rb") as f:
-        head = f.read(_SNIFF_BYTES)
-    if b"\x00" in head:
-        raise InputError(path, "binary file (NUL byte); expected UTF-8 text")
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].decode("utf-8", "replace")
-    if first.startswith("{"):
-        return "jsonl"
-    header = first.lower()
-    if "," in header and "title" in header and "abstract" in header:
+        head = f.read(_SNIFF_BYTES).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if head.startswith("<"):
+        return _sniff_xml(head)
+    if head.startswith(("{", "[")):
+        return _sniff_json(head)
+    if _BIBTEX.search(head):
+        return "bibtex"
+    if _RIS.search(head):
+        return "ris"
+    first = head.split("\n", 1)[0].lower()
+    if "," in first and "title" in first and "abstract" in first:
         return "csv"
-    return "page"
+    return None
+
+
+def _sniff_xml(head: str) -> str | None:
+    if _PUBMED.search(head):
+        return "pubmed"
+    return "arxiv" if _ATOM.search(head) else None
+
+
+def _sniff_json(head: str) -> str | None:
+    if _S2.search(head):
+        return "s2"
+    if _OPENALEX.search(head):
+        return "openalex"
+    if head.startswith("{"):
+        return "jsonl"
+    return "csljson" if _CSL.search(head) else None

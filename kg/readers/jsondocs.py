@@ -1,0 +1,80 @@
+"""JSON inputs that are either one document or JSON Lines, yielding one object per record.
+
+OpenAlex and Semantic Scholar answer with a document (`{"results": [...]}`,
+`{"data": [...]}`, a list or a single work), and their bulk dumps are JSON Lines; Zotero
+exports one array. Readers of those formats take their records from here, numbered by line
+(JSON Lines) or by position (items of a document), with a broken line or a non-object item
+reported as an `InputError` and reading going on.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .text import iter_lines
+
+Item = tuple[int, dict[str, Any]]
+WRAPPERS = ("results", "data")
+
+
+def iter_json_items(path: Path, name: str, *, documents: bool = True) -> Iterator[Item | InputError]:
+    """(number, object) per record; `documents=False` reads JSON Lines of objects only."""
+    lines = ((n, line) for n, line in iter_lines(path, name) if line.strip())
+    first = next(lines, None)
+    if first is None:
+        return
+    if documents and not _parses(first[1]):  # one pretty-printed document
+        text = "\n" * (first[0] - 1) + "\n".join([first[1]] + [line for _, line in lines])
+        yield from _unwrap(_load(text, name), name, None)
+        return
+    for number, line in itertools.chain([first], lines):
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield _malformed(e, name, number)
+            continue
+        yield from _unwrap(value, name, number) if documents else [_object(value, name, number)]
+
+
+def _unwrap(value: Any, name: str, line: int | None) -> Iterator[Item | InputError]:
+    """A document's records: a wrapper's list or a list (numbered by position), or one object."""
+    if isinstance(value, dict):
+        value = next((value[k] for k in WRAPPERS if isinstance(value.get(k), list)), value)
+    if isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            yield _object(item, name, number)
+    else:
+        yield _object(value, name, line or 1)
+
+
+def _object(value: Any, name: str, number: int) -> Item | InputError:
+    if isinstance(value, dict):
+        return number, value
+    return InputError(name, f"expected a JSON object, got {_kind(value)}", number)
+
+
+def _load(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise _malformed(e, name, e.lineno) from None
+
+
+def _malformed(e: json.JSONDecodeError, name: str, line: int) -> InputError:
+    return InputError(name, f"malformed JSON ({e.msg} at column {e.colno})", line)
+
+
+def _parses(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__

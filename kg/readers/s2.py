@@ -1,0 +1,34 @@
+"""Reader for Semantic Scholar Graph API papers: `{"data": [...]}` (search, bulk search), a list
+(the batch endpoint, with `null` for ids it did not find), one paper, or JSON Lines (datasets).
+
+References, when requested with `fields=references.externalIds,references.title`, are kept
+by the best handle each has: DOI, then arXiv id, then S2 paperId, then title.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..model import Paper
+from .jsondocs import iter_json_items
+from .records import arxiv_id, bare_doi, make_paper, reference_of
+
+
+def read_s2(path: Path, name: str) -> Iterator[Paper | InputError]:
+    """One paper per item, numbered by line (JSON Lines) or position (a response's list)."""
+    for item in iter_json_items(path, name):
+        yield item if isinstance(item, InputError) else make_paper(paper_fields(item[1]), name, item[0])
+
+
+def paper_fields(paper: dict[str, Any]) -> dict[str, Any]:
+    """A Semantic Scholar paper's fields under Paper's names."""
+    ids = paper.get("externalIds") or {}
+    return {
+        "id": paper.get("paperId"), "title": paper.get("title"), "abstract": paper.get("abstract"),
+        "year": paper.get("year"), "venue": paper.get("venue"), "url": paper.get("url"),
+        "doi": bare_doi(ids.get("DOI")), "arxiv": arxiv_id(ids.get("ArXiv")), "pmid": ids.get("PubMed"),
+        "authors": [a.get("name") for a in paper.get("authors") or [] if isinstance(a, dict)],
+        "references": [reference_of(r) for r in paper.get("references") or [] if isinstance(r, dict)],
+    }
