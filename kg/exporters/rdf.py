@@ -1,6 +1,6 @@
 """RDF in other syntaxes: N-Triples, JSON-LD (with a context) and TriG (with build metadata).
 
-All come from the same triples as graph.ttl (`turtle.to_rdf`) and are written in a stable
+All come from the same triples as graph.ttl (`triples.ntriples`) and are written in a stable
 order, so identical input gives byte-identical files. TriG puts the graph in a named
 graph per build and describes that build (tool version, inputs with SHA-256 hashes, time,
 counts) in the default graph with PROV-O. The time is SOURCE_DATE_EPOCH when set (the
@@ -10,27 +10,25 @@ clock, so rebuilding the same input gives the same bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
-from rdflib.namespace import PROV
+import pyoxigraph as ox
 
-from ..namespaces import BASE, KG
+from ..namespaces import BASE
 from . import atomic_write
-from .turtle import to_rdf
+from .triples import PREFIXES, PROV, RDF, XSD, kg, iri, number, ntriples, text, triple
+from .turtle import convert, to_rdf, write_ntriples
 
-CONTEXT = {
-    "kg": str(KG), "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/", "prov": "http://www.w3.org/ns/prov#", "cito": "http://purl.org/spar/cito/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+
+CONTEXT = dict(PREFIXES)
 
 
 def export_ntriples(graph: nx.MultiDiGraph, dest: Path) -> None:
-    lines = sorted(set(to_rdf(graph).serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()) - {""})
-    with atomic_write(dest) as f:
-        f.write("\n".join(lines) + "\n")
+    write_ntriples(graph, dest)
 
 
 def export_jsonld(graph: nx.MultiDiGraph, dest: Path) -> None:
@@ -47,28 +45,26 @@ def export_jsonld(graph: nx.MultiDiGraph, dest: Path) -> None:
 
 def export_trig(graph: nx.MultiDiGraph, dest: Path) -> None:
     meta = graph.graph.get("build", {})
-    build = URIRef(f"{BASE}build/{meta.get('id', 'unknown')}")
-    ds = Dataset()
-    for prefix, ns in to_rdf(nx.MultiDiGraph()).namespaces():
-        ds.bind(prefix, ns, override=True, replace=True)
-    named = ds.graph(build)
-    for triple in to_rdf(graph):
-        named.add(triple)
-    ds.add((build, RDF.type, PROV.Activity))
-    ds.add((build, RDF.type, KG.Build))
-    ds.add((build, KG.toolVersion, Literal(meta.get("version", ""))))
+    build = f"{BASE}build/{meta.get('id', 'unknown')}"
+    named = (line[:-3] + f" <{build}> .\n" for line in ntriples(graph))
+    convert(chain(named, _build_triples(build, meta)), dest, ox.RdfFormat.TRIG, quads=True)
+
+
+def _build_triples(build: str, meta: dict) -> Iterator[str]:
+    """The build in the default graph: PROV activity, version, time, inputs, counts."""
+    node = iri(build)
+    yield triple(node, f"<{RDF}type>", f"<{PROV}Activity>")
+    yield triple(node, f"<{RDF}type>", kg("Build"))
+    yield triple(node, kg("toolVersion"), text(meta.get("version", "")))
     if meta.get("time"):
-        ds.add((build, PROV.endedAtTime, Literal(meta["time"], datatype=XSD.dateTime)))
+        yield triple(node, f"<{PROV}endedAtTime>", f'{text(meta["time"])}^^<{XSD}dateTime>')
     for name, digest in meta.get("inputs", []):
-        used = URIRef(f"{BASE}input/sha256-{digest}")
-        ds.add((build, PROV.used, used))
-        ds.add((used, KG.sourceFile, Literal(name)))
-        ds.add((used, KG.sha256, Literal(digest)))
+        used = iri(f"{BASE}input/sha256-{digest}")
+        yield triple(node, f"<{PROV}used>", used)
+        yield triple(used, kg("sourceFile"), text(name))
+        yield triple(used, kg("sha256"), text(digest))
     for key, value in sorted(meta.get("counts", {}).items()):
-        count = URIRef(f"{build}/count/{key.replace(' ', '-')}")
-        ds.add((build, KG.hasCount, count))
-        ds.add((count, RDFS.label, Literal(key)))
-        ds.add((count, RDF.value, Literal(value)))
-    data = ds.serialize(format="trig", encoding="utf-8")
-    with atomic_write(dest, "wb") as f:
-        f.write(data)
+        count = iri(f"{build}/count/{key.replace(' ', '-')}")
+        yield triple(node, kg("hasCount"), count)
+        yield triple(count, f"<{RDFS}label>", text(key))
+        yield triple(count, f"<{RDF}value>", number(value))

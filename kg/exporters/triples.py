@@ -1,0 +1,210 @@
+"""The graph model as RDF triples, streamed as N-Triples lines in the terms of `ontology/kg.ttl`.
+
+Papers use DCTerms, concepts SKOS, and each paper-concept link is backed by kg:Mention
+resources (paper, field, offsets, sentence, rule) so every assertion can be traced to its
+text. IRIs are stable and there are no blank nodes, so the same input gives the same lines
+in the same order.
+
+Why lines and not rdflib terms: a 100k-paper graph is about 17 million triples; building
+rdflib `Literal`s and a `Graph` for them took longer than the whole extraction, and held
+gigabytes. The lines stream to `graph.nt`, and through Oxigraph's parser and serializer
+(Rust, streaming) to Turtle and TriG; rdflib reads them back when a small graph is wanted
+in memory (`to_rdf`).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import networkx as nx
+
+from ..graph import concepts, edges, papers
+from ..linking.iris import cooccurrence_iri, evidence_iri, mention_iri, scheme_iri, statement_iri
+from ..namespaces import KG
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+SCHEMA = "http://schema.org/"
+CITO = "http://purl.org/spar/cito/"
+PROV = "http://www.w3.org/ns/prov#"
+PREFIXES = {"kg": str(KG), "skos": SKOS, "dcterms": DCTERMS, "schema": SCHEMA, "prov": PROV, "cito": CITO,
+            "rdf": RDF, "xsd": XSD}
+CLASSES = {"method": "Method", "dataset": "Dataset", "modality": "Modality", "brain_region": "BrainRegion"}
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_A = f"<{RDF}type>"
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%-._~"
+
+
+def iri(value: str) -> str:
+    """An IRI term for an IRI minted in `linking.iris`."""
+    return f"<{value}>"
+
+
+def url(value: str) -> str:
+    """An IRI term for a URL read from input: characters an IRI may not hold are %-encoded."""
+    return f"<{quote(value, safe=_URL_SAFE)}>"
+
+
+def kg(name: str) -> str:
+    return f"<{KG}{name}>"
+
+
+def text(value: str) -> str:
+    """A plain (xsd:string) literal."""
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def number(value: int | float | bool) -> str:
+    """A typed literal the way rdflib writes Python numbers and booleans."""
+    if isinstance(value, bool):
+        return f'"{str(value).lower()}"^^<{XSD}boolean>'
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD}integer>'
+    lexical = "NaN" if math.isnan(value) else "INF" if value == math.inf else "-INF" if value == -math.inf else repr(value)
+    return f'"{lexical}"^^<{XSD}double>'
+
+
+def triple(s: str, p: str, o: str) -> str:
+    return f"{s} {p} {o} .\n"
+
+
+def ntriples(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """Every triple of the graph model, one N-Triples line each."""
+    for node, data in papers(graph, stubs=True):
+        yield from _paper(iri(node), data)
+    for node, data in concepts(graph):
+        yield from _concept(iri(node), data)
+    for paper, concept, data in edges(graph, "mentions"):
+        yield from _mentions(paper, concept, data)
+    for a, b, data in edges(graph, "cooccurs"):
+        yield from _cooccurrence(a, b, data)
+    yield from _links(graph)
+
+
+def _paper(node: str, data: dict) -> Iterator[str]:
+    yield triple(node, _A, kg("Paper"))
+    if data.get("stub"):
+        yield triple(node, kg("stub"), number(True))
+    if data.get("identifier"):
+        yield triple(node, f"<{DCTERMS}identifier>", text(data["identifier"]))
+    if data["title"]:
+        yield triple(node, f"<{DCTERMS}title>", text(data["title"]))
+    if data["abstract"]:
+        yield triple(node, f"<{DCTERMS}abstract>", text(data["abstract"]))
+    for source in data["sources"]:
+        yield triple(node, kg("sourceFile"), text(source))
+    for key, prop in (("doi", "doi"), ("arxiv", "arxivId")):
+        if data.get(key):
+            yield triple(node, kg(prop), text(data[key]))
+    if data.get("url"):
+        yield triple(node, f"<{SCHEMA}url>", url(data["url"]))
+    if data.get("year"):
+        yield triple(node, f"<{DCTERMS}issued>", f'"{data["year"]}"^^<{XSD}gYear>')
+    for name in data.get("authors", []):
+        yield triple(node, f"<{DCTERMS}creator>", text(name))
+
+
+def _concept(node: str, data: dict) -> Iterator[str]:
+    yield triple(node, _A, kg(CLASSES[data["type"]]))
+    yield triple(node, f"<{SKOS}inScheme>", iri(scheme_iri(data["type"])))
+    yield triple(node, f"<{SKOS}prefLabel>", text(data["label"]))
+    for alt in data["alt_labels"]:
+        if alt != data["label"]:
+            yield triple(node, f"<{SKOS}altLabel>", text(alt))
+    for parent in data["broader"]:
+        yield triple(node, f"<{SKOS}broader>", iri(parent))
+    yield triple(node, kg("conceptSource"), text(data["source"]))
+    yield triple(node, kg("paperCount"), number(data["papers"]))
+
+
+def _mentions(paper: str, concept: str, data: dict) -> Iterator[str]:
+    p, c = iri(paper), iri(concept)
+    yield triple(p, kg(data["relation"]), c)
+    if data["proposed"]:
+        yield triple(p, kg("proposes"), c)
+    for m in data["mentions"]:
+        node = iri(mention_iri(paper, m.field, m.start, m.end))
+        yield triple(node, _A, kg("Mention"))
+        yield triple(node, kg("inPaper"), p)
+        yield triple(node, kg("denotes"), c)
+        yield from _where(node, m.field, m.start, m.end, m.text, m.sentence, m.rule)
+
+
+def _where(node: str, field: str, start: int, end: int, quote: str | None, sentence: str, rule: str) -> Iterator[str]:
+    """Where a mention or a piece of evidence is: field, offsets, text, sentence, rule."""
+    yield triple(node, kg("field"), text(field))
+    yield triple(node, kg("start"), number(start))
+    yield triple(node, kg("end"), number(end))
+    if quote is not None:
+        yield triple(node, kg("text"), text(quote))
+    yield triple(node, kg("sentence"), text(sentence))
+    yield triple(node, kg("rule"), text(rule))
+
+
+def _cooccurrence(a: str, b: str, data: dict) -> Iterator[str]:
+    node = iri(cooccurrence_iri(a, b))
+    yield triple(iri(a), kg("cooccursWith"), iri(b))
+    yield triple(node, _A, kg("Cooccurrence"))
+    yield triple(node, kg("concept"), iri(a))
+    yield triple(node, kg("concept"), iri(b))
+    yield triple(node, kg("paperCount"), number(data["weight"]))
+    yield triple(node, kg("npmi"), number(data["npmi"]))
+    yield triple(node, kg("lift"), number(data["lift"]))
+    for paper in data["papers"]:
+        yield triple(node, kg("evidencePaper"), iri(paper))
+
+
+def _links(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """Paper-paper, paper-repository and typed concept-concept links, each with a
+    reified statement (rdf:Statement) whose kg:evidence says where it comes from."""
+    for a, b, data in edges(graph, "cites"):
+        st = yield from _statement(a, f"{CITO}cites", b)
+        for ref in data["references"]:
+            yield triple(st, kg("referenceText"), text(ref))
+        for source in data["sources"]:
+            yield triple(st, kg("sourceFile"), text(source))
+    for a, b, data in edges(graph, "mentionsWorkOf"):
+        st = yield from _statement(a, f"{KG}mentionsWorkOf", b)
+        for concept in data["concepts"]:
+            yield triple(st, kg("viaConcept"), iri(concept))
+        for m in data["mentions"]:
+            yield triple(st, kg("evidence"), iri(mention_iri(a, m.field, m.start, m.end)))
+    for a, repo, data in edges(graph, "codeRepository"):
+        yield triple(iri(repo), _A, f"<{SCHEMA}SoftwareSourceCode>")
+        st = yield from _statement(a, f"{SCHEMA}codeRepository", repo)
+        yield from _evidence(st, data["evidence"])
+    for a, b, data in edges(graph, "similarTo"):
+        st = yield from _statement(a, f"{KG}similarTo", b)
+        yield triple(st, kg("weight"), number(data["weight"]))
+        for concept in data["concepts"]:
+            yield triple(st, kg("viaConcept"), iri(concept))
+    for name in ("evaluatedOn", "appliedTo", "recordedFrom"):
+        for a, b, data in edges(graph, name):
+            st = yield from _statement(a, f"{KG}{name}", b)
+            yield triple(st, kg("paperCount"), number(data["papers"]))
+            yield from _evidence(st, data["evidence"])
+
+
+def _statement(subject: str, predicate: str, obj: str):
+    """The link and its reification; returns (via `yield from`) the statement node."""
+    s, p, o = iri(subject), iri(predicate), iri(obj)
+    yield triple(s, p, o)
+    st = iri(statement_iri(subject, predicate, obj))
+    yield triple(st, _A, f"<{RDF}Statement>")
+    yield triple(st, f"<{RDF}subject>", s)
+    yield triple(st, f"<{RDF}predicate>", p)
+    yield triple(st, f"<{RDF}object>", o)
+    return st
+
+
+def _evidence(statement: str, evidence: list[dict]) -> Iterator[str]:
+    for e in evidence:
+        node = iri(evidence_iri(statement[1:-1], e["paper"], e["field"], e["start"], e["end"]))
+        yield triple(statement, kg("evidence"), node)
+        yield triple(node, _A, kg("Evidence"))
+        yield triple(node, kg("inPaper"), iri(e["paper"]))
+        yield from _where(node, e["field"], e["start"], e["end"], None, e["sentence"], e["rule"])
