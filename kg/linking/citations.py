@@ -1,8 +1,9 @@
 """Explicit citations: references carried by input records become `cites` edges.
 
-A reference is a DOI, an arXiv id, an OpenAlex work id, a Semantic Scholar paper id or a
-title. It resolves to a paper of the corpus by the same keys papers merge on; otherwise
-it becomes a stub paper node holding what the reference says, so the citation is kept.
+A reference is a DOI, an arXiv id, a PubMed id ("PMID:123" or a PubMed URL), an OpenAlex
+work id, a Semantic Scholar paper id or a title. It resolves to a paper of the corpus by the
+same keys papers merge on; otherwise it becomes a stub paper node holding what the reference
+says, so the citation is kept.
 """
 from __future__ import annotations
 
@@ -12,22 +13,25 @@ from collections.abc import Iterable
 import networkx as nx
 
 from ..model import Paper
-from .iris import normalise_arxiv, normalise_doi, normalise_title, paper_iri
+from .iris import normalise_arxiv, normalise_doi, normalise_pmid, normalise_title, paper_iri
 from .papers import paper_keys
 
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.I)
 _ARXIV = re.compile(r"^(?:arxiv:|https?://arxiv\.org/abs/)?(\d{4}\.\d{4,5})(v\d+)?$", re.I)
+_PMID = re.compile(r"^(?:pmid:\s*|https?://(?:www\.)?pubmed\.ncbi\.nlm\.nih\.gov/)(\d+)/?$", re.I)
 _OPENALEX = re.compile(r"^(?:https?://openalex\.org/)?(W\d+)$", re.I)
 _S2 = re.compile(r"^[0-9a-f]{40}$")
 
 
 def reference_key(ref: str) -> tuple[str, str]:
-    """(key, kind) of a reference string; kind is doi, arxiv, openalex, s2 or title."""
+    """(key, kind) of a reference string; kind is doi, arxiv, pmid, openalex, s2 or title."""
     ref = ref.strip()
     if m := _DOI.match(ref):
         return "doi:" + normalise_doi(m.group(1)), "doi"
     if (m := _ARXIV.match(ref)) and normalise_arxiv(m.group(1)):
         return "arxiv:" + normalise_arxiv(m.group(1)), "arxiv"
+    if (m := _PMID.match(ref)) and normalise_pmid(m.group(1)):
+        return "pmid:" + normalise_pmid(m.group(1)), "pmid"
     if m := _OPENALEX.match(ref):
         return "openalex:" + m.group(1).upper(), "openalex"
     if _S2.match(ref):
@@ -59,6 +63,6 @@ def _stub(graph: nx.MultiDiGraph, key: str, kind: str, ref: str) -> str:
     if iri not in graph:
         graph.add_node(iri, kind="paper", stub=True, title=ref if kind == "title" else "", abstract="",
                        sources=[], doi=key[4:] if kind == "doi" else None,
-                       arxiv=key[6:] if kind == "arxiv" else None, url=None, year=None, authors=[],
-                       identifier=ref if kind != "title" else None)
+                       arxiv=key[6:] if kind == "arxiv" else None, pmid=key[5:] if kind == "pmid" else None,
+                       url=None, year=None, venue=None, authors=[], identifier=ref if kind != "title" else None)
     return iri

@@ -7,18 +7,69 @@ or the order papers were read in.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 
 from ..namespaces import BASE, CONCEPT, PAPER, VOCAB
 
 _ARXIV = re.compile(r"(?:arxiv:|arxiv\.org/abs/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_PMID = re.compile(r"^(?:pmid:?\s*|https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/)?"
+                   r"0*(\d{1,9})/?$", re.I)
+_HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.I)
+_TEX_ACCENT = re.compile(r"\\(?:[\"'`^~=.]|[cvHukrdbt](?![a-zA-Z]))\s*\{?\s*\\?([a-zA-Z])\}?")
+_TEX_LETTERS = {"ss": "ss", "o": "o", "O": "O", "ae": "ae", "AE": "AE", "oe": "oe", "OE": "OE", "aa": "a",
+                "AA": "A", "l": "l", "L": "L", "i": "i", "j": "j"}
+_TEX_LETTER = re.compile(r"\\(%s)(?![a-zA-Z])\s*" % "|".join(sorted(_TEX_LETTERS, key=len, reverse=True)))
+_TEX_COMMAND = re.compile(r"\\([a-zA-Z]+)\*?\s*(\{)?")
+_LETTERS = {"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
+            "đ": "d", "ı": "i", "µ": " mu ", "&": " and "}
+_DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.I)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_VERSION = re.compile(r"(?:\s+(?:v|version)\s?\d+)+$")
 
 
 def normalise_title(title: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a title, for matching papers."""
+    """Case-, accent- and punctuation-insensitive form of a title: the `title:` key and its IRI.
+
+    Kept as it is so title-only IRIs do not change; merging matches `normalise_match_title`.
+    """
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def normalise_match_title(title: str) -> str:
+    """A title stripped of everything that differs between copies of one paper, for merging.
+
+    Sources spell one title with LaTeX (`{B}ayesian`, `\\emph{x}`, `$\\alpha$`, `\\"o`, `--`),
+    HTML (`<i>in vivo</i>`, `&amp;`), Greek letters, a version marker (`v2`, `(v2)`, `[v3]`,
+    `- version 2`) or a full stop; none of that tells two papers apart. Not used for IRIs:
+    title-only IRIs hash `normalise_title`, so they stay what they were.
+    """
+    text = _HTML_TAG.sub("", html.unescape(title)) if "<" in title or "&" in title else title
+    if "\\" in text:
+        text = _TEX_LETTER.sub(lambda m: _TEX_LETTERS[m.group(1)], _TEX_ACCENT.sub(r"\1", text))
+        text = _TEX_COMMAND.sub(lambda m: "" if m.group(2) else m.group(1), text)
+    text = text.translate(_SPELL_OUT)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _VERSION.sub("", _NON_WORD.sub(" ", text.lower()).strip())
+
+
+def _spell_out() -> dict[int, str | None]:
+    """Letters that NFKD does not take to ASCII, spelt out; Greek ones by name (`α` -> alpha),
+    so they match their LaTeX spelling `$\\alpha$`. TeX braces, `$` and apostrophes go."""
+    table: dict[int, str | None] = {ord(c): s for c, s in _LETTERS.items()}
+    table.update((ord(c), None) for c in "{}$'`")
+    for code in range(0x370, 0x400):
+        name = unicodedata.name(chr(code), "")
+        if "GREEK" in name and "LETTER" in name:
+            table[code] = f" {name.split(' WITH ')[0].rsplit(' ', 1)[-1].lower()} "
+    return table
+
+
+_SPELL_OUT = _spell_out()
 
 
 def slug(text: str) -> str:
@@ -28,12 +79,28 @@ def slug(text: str) -> str:
 
 
 def normalise_doi(doi: str) -> str:
-    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.I).lower()
+    return _DOI_PREFIX.sub("", doi.strip()).lower()
 
 
 def normalise_arxiv(arxiv: str) -> str | None:
     match = _ARXIV.search(arxiv.strip())
     return match.group(1).lower() if match else None
+
+
+def normalise_arxiv_doi(doi: str) -> str | None:
+    """The arXiv id inside an arXiv DOI (`10.48550/arXiv.2101.00001`), else None.
+
+    arXiv mints DOIs for preprints; such a DOI names the preprint, not a journal version,
+    so merging treats it as the arXiv id it spells.
+    """
+    match = _ARXIV_DOI.match(normalise_doi(doi))
+    return normalise_arxiv(match.group(1)) if match else None
+
+
+def normalise_pmid(pmid: str) -> str | None:
+    """PubMed id as digits only: "PMID: 123", "pmid:123", "123" and a PubMed URL give "123"."""
+    match = _PMID.match(pmid.strip())
+    return match.group(1) if match else None
 
 
 def paper_iri(key: str) -> str:
@@ -43,6 +110,24 @@ def paper_iri(key: str) -> str:
         return str(PAPER["arxiv-" + slug(value)])
     digest = hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]
     return str(PAPER[f"{kind}-{digest}"])
+
+
+def person_iri(name: str) -> str:
+    """IRI of an author, from the name as readers give it ("Given Family").
+
+    Accents, case, apostrophes and other punctuation do not change it, so "Jörg Müller",
+    "Jorg Muller" and "JÖRG MÜLLER" are one person. Initials are not expanded: "J. Smith"
+    and "John Smith" stay two people, because nothing in a record says they are the same
+    and merging two real people is worse than splitting one. Names that keep letters
+    outside ASCII (CJK, Cyrillic, "ø") get a hash of the normalised name after the slug,
+    so they stay apart from each other.
+    """
+    text = unicodedata.normalize("NFKD", name.replace("'", "").replace("\u2019", "").casefold())
+    key = " ".join(re.findall(r"\w+", "".join(c for c in text if not unicodedata.combining(c))))
+    if key.isascii():
+        return f"{BASE}person/{slug(key)}"
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+    return f"{BASE}person/{slug(key)}-{digest}"
 
 
 def concept_iri(ctype: str, label: str) -> str:
