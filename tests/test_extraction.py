@@ -96,7 +96,7 @@ def test_label_variants():
 
 def test_pipeline_is_built_on_blank_english(extractor):
     assert extractor.nlp.lang == "en"
-    assert extractor.nlp.pipe_names == ["sentencizer", "kg_field_boundaries", "kg_vocab_matcher",
+    assert extractor.nlp.pipe_names == ["kg_sentences", "kg_vocab_matcher",
                                         "kg_abbreviations", "kg_new_names", "kg_region_phrases",
                                         "kg_availability_filter"]
     assert isinstance(extractor.nlp, spacy.language.Language)

@@ -19,6 +19,7 @@ from .matcher import SPANS_KEY
 from .names import looks_like_name, new_concept
 from .pairs import find_pairs
 from .rules import Rules, load_rules
+from .tokens import hashes, tokens
 from .vocab import Vocabulary
 
 
@@ -121,10 +122,8 @@ def _covering(sf: Span, spans: list[Span]) -> tuple[str, str] | None:
 
 
 def _occurrences(doc: Doc, short: str):
-    forms = {short, short + "s"}
-    for tok in doc:
-        if tok.text in forms:
-            yield tok.i, tok.i + 1
+    for i in tokens(doc).where(hashes(doc.vocab.strings, (short, short + "s")), "orth"):
+        yield i, i + 1
 
 
 def _overlaps(a: Span, b: Span) -> bool:

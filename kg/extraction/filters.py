@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from .matcher import SPANS_KEY
 from .rules import Rules, load_rules
+from .tokens import tokens
 
 DROPPED_IN_AVAILABILITY = frozenset({"modality"})
 
@@ -26,7 +27,9 @@ class AvailabilityFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = doc.spans.get(SPANS_KEY, [])
-        keep = [s for s in spans if s.label_ not in DROPPED_IN_AVAILABILITY or not self._is_availability(s.sent.text)]
+        t = tokens(doc)
+        keep = [s for s in spans if s.label_ not in DROPPED_IN_AVAILABILITY
+                or not self._is_availability(t.text[slice(*t.sentence_chars(s.start))])]
         if len(keep) != len(spans):
             doc.spans[SPANS_KEY] = keep
         return doc

@@ -18,6 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .tokens import hashes, tokens
 from .variants import label_variants
 from .vocab import Vocabulary
 
@@ -70,14 +71,11 @@ class VocabMatcher:
             matcher.add(key, list(tokenizer.pipe(forms)))
 
     def __call__(self, doc: Doc) -> Doc:
-        words: dict[str, list[int]] | None = None
         spans = []
         for key, start, end in sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0])):
             target = self.targets[key]
-            if target.context:
-                words = words if words is not None else _word_positions(doc)
-                if not _in_context(target.context, words, doc, start, end):
-                    continue
+            if target.context and not _in_context(target.context, doc, start, end):
+                continue
             if target.ctype in _VERSIONED:
                 end = _version_end(doc, end)
             spans.append(Span(doc, start, end, label=target.ctype, kb_id=target.iri, span_id=target.rule))
@@ -98,29 +96,18 @@ def _version_end(doc: Doc, end: int) -> int:
     return end
 
 
-def _word_positions(doc: Doc) -> dict[str, list[int]]:
-    """Lower-cased word -> token positions (plural 's' stripped too), for context tests."""
-    positions: dict[str, list[int]] = {}
-    for tok in doc:
-        positions.setdefault(tok.lower_, []).append(tok.i)
-        if tok.lower_.endswith("s"):
-            positions.setdefault(tok.lower_[:-1], []).append(tok.i)
-    return positions
-
-
-def _in_context(context: frozenset[str], words: dict[str, list[int]], doc: Doc, start: int, end: int) -> bool:
+def _in_context(context: frozenset[str], doc: Doc, start: int, end: int) -> bool:
     """True when a context term occurs outside the matched span itself.
 
-    Single words are looked up by token; phrases ("graph neural") in the text.
+    Single words (or their plural) are looked up by token; phrases ("graph neural") in the text.
     """
-    text = None
+    t = tokens(doc)
     for term in context:
         if " " in term or "-" in term:
-            text = text if text is not None else doc.text.lower()
             span_start, span_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-            if any(not span_start <= i < span_end for i in _find_all(text, term)):
+            if any(not span_start <= i < span_end for i in _find_all(t.lower_text, term)):
                 return True
-        elif any(not start <= i < end for i in words.get(term, ())):
+        elif any(not start <= i < end for i in t.where(hashes(doc.vocab.strings, (term, term + "s")))):
             return True
     return False
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -19,6 +20,7 @@ from ..linking.iris import concept_iri
 from .matcher import SPANS_KEY
 from .pairs import find_pairs
 from .rules import Rules, load_rules
+from .tokens import hashes, tokens
 
 NEW_CONCEPTS = "kg_new_concepts"  # doc.user_data key: iri -> (label, type, alt labels)
 PROPOSED = "kg_proposed"  # doc.user_data key: set of concept IRIs the paper proposes
@@ -61,15 +63,17 @@ def looks_like_coined(text: str, rules: Rules) -> bool:
 
 @Language.factory("kg_new_names", assigns=["doc.spans"], requires=["doc.spans"])
 def make_new_names(nlp: Language, name: str) -> "NewNameFinder":
-    return NewNameFinder(load_rules())
+    return NewNameFinder(load_rules(), nlp.vocab.strings)
 
 
 class NewNameFinder:
     """Adds spans for names a paper introduces; vocabulary spans take precedence."""
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, strings: StringStore):
         self.rules = rules
         self.pref_labels: dict[str, str] = {}
+        self.cues = hashes(strings, rules.naming_cues | rules.proposal_verbs)
+        self.heads = hashes(strings, rules.dataset_cues | rules.method_cues)
 
     def add_vocabulary(self, vocabulary) -> None:
         """Preferred labels: a known concept with a capitalised one is a named work."""
@@ -107,8 +111,7 @@ class NewNameFinder:
         return doc
 
     def _title_name(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
-        title_end = doc.text.find("\n\n")
-        title = doc.text if title_end < 0 else doc.text[:title_end]
+        title = doc[:tokens(doc).first_line_end()].text
         colon = title.find(":")
         if colon <= 0:
             return []
@@ -131,14 +134,15 @@ class NewNameFinder:
 
     def _cued_names(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
         out = []
-        for tok in doc:
+        for i in tokens(doc).where(self.cues):
+            tok = doc[i]
             low = tok.lower_
             if low in self.rules.naming_cues:
                 window = doc[tok.i + 1: tok.i + 3]
                 rule = "new-name:called"
                 name = self._first_name(window, coined=True)
             elif low in self.rules.proposal_verbs and tok.i > 0 and doc[tok.i - 1].lower_ in {"we", "paper", "work", "study"}:
-                window = doc[tok.i + 1: min(tok.i + 12, tok.sent.end)]
+                window = doc[tok.i + 1: min(tok.i + 12, tokens(doc).sentence_end(tok.i))]
                 rule = "new-name:proposal"
                 name = self._first_name(window)
             else:
@@ -173,7 +177,8 @@ class NewNameFinder:
         """A name right before a dataset word ("the UCF101 dataset") or a method word
         ("the ATON models"): a concept the paper uses, not necessarily its own."""
         out = []
-        for tok in doc:
+        for i in tokens(doc).where(self.heads):
+            tok = doc[i]
             low = tok.lower_
             ctype = "dataset" if low in self.rules.dataset_cues else "method" if low in self.rules.method_cues else None
             if ctype is None or tok.i == 0:
@@ -208,8 +213,6 @@ def _same(name: Span, spans: list[Span]) -> Span | None:
 
 
 def _occurrences(doc: Doc, name: Span):
-    words = [t.text for t in name]
-    n = len(words)
-    for i in range(len(doc) - n + 1):
-        if doc[i].text == words[0] and [t.text for t in doc[i: i + n]] == words:
-            yield i, i + n
+    words = [t.orth for t in name]
+    for i in tokens(doc).find(words):
+        yield i, i + len(words)

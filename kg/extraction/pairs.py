@@ -10,6 +10,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span
 
+from .tokens import tokens
+
+_KEY = "kg_pairs"
 _SF = re.compile(r"^[A-Za-z0-9][\w\-/&.+]{0,9}$")
 
 
@@ -35,18 +38,27 @@ def is_short_form(text: str) -> bool:
     return bool(_SF.match(text)) and any(ch.isupper() for ch in text) and sum(ch.isalpha() for ch in text) >= 2
 
 
-def find_pairs(doc: Doc) -> Iterator[tuple[Span, Span]]:
-    """Yield (long form span, short form span) for each "long form (SF)" in the doc."""
-    for tok in doc:
-        if tok.text != "(" or tok.i + 2 >= len(doc):
+def find_pairs(doc: Doc) -> list[tuple[Span, Span]]:
+    """(long form span, short form span) for each "long form (SF)" in the doc; found once
+    per doc and kept, since the abbreviation binder and the name finder both ask."""
+    found = doc.user_data.get(_KEY)
+    if found is None:
+        found = doc.user_data[_KEY] = list(_pairs(doc))
+    return found
+
+
+def _pairs(doc: Doc) -> Iterator[tuple[Span, Span]]:
+    t = tokens(doc)
+    for i in t.where(frozenset([doc.vocab.strings["("]]), "orth"):
+        if i + 2 >= len(doc) or i == 0:
             continue
-        close = next((t.i for t in doc[tok.i + 1: tok.i + 6] if t.text in {")", ";", ","}), None)
-        if close is None or doc[close].text != ")" or close == tok.i + 1:
+        close = next((j for j in range(i + 1, min(i + 6, len(doc))) if doc[j].text in {")", ";", ","}), None)
+        if close is None or doc[close].text != ")" or close == i + 1:
             continue
-        sf = _unquote(doc[tok.i + 1: close])
-        if sf is None or not is_short_form(sf.text) or tok.i == 0:
+        sf = _unquote(doc[i + 1: close])
+        if sf is None or not is_short_form(sf.text):
             continue
-        lf = _long_form(doc, tok.i, sf.text)
+        lf = _long_form(doc, i, sf.text)
         if lf is not None:
             yield lf, sf
 
@@ -63,7 +75,7 @@ def _unquote(span: Span) -> Span | None:
 
 def _long_form(doc: Doc, paren: int, short: str) -> Span | None:
     n_letters = sum(ch.isalnum() for ch in short)
-    window_start = max(doc[paren - 1].sent.start, paren - min(n_letters + 5, n_letters * 2) - 2)
+    window_start = max(tokens(doc).sentence_start(paren - 1), paren - min(n_letters + 5, n_letters * 2) - 2)
     window = doc[window_start:paren]
     found = best_long_form(short, window.text)
     if not found or short.lower() in found.lower().split() or len(found) <= len(short):

@@ -16,25 +16,17 @@ from ..model import Concept, ConceptMentions, Mention, Paper
 from . import abbreviations, filters, names, regions  # noqa: F401  (registers the factories)
 from .matcher import SPANS_KEY
 from .names import NEW_CONCEPTS, PROPOSED
+from .tokens import keep_text, tokens
 from .vocab import Vocabulary, load_vocabulary
 
 EXTRACTOR_VERSION = "1"
 
 
-@Language.component("kg_field_boundaries")
-def field_boundaries(doc: Doc) -> Doc:
-    """Start a sentence after a blank line, so the title is a sentence of its own."""
-    for tok in doc[:-1]:
-        if "\n" in tok.text or tok.text.endswith("\n"):
-            doc[tok.i + 1].is_sent_start = True
-    return doc
-
-
 def build_pipeline(vocabulary: Vocabulary) -> Language:
-    """Blank English + sentencizer + vocabulary matcher + abbreviations + new names + filters."""
+    """Blank English + sentences + vocabulary matcher + abbreviations + new names + filters."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("kg_field_boundaries")
+    keep_text(nlp)
+    nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_abbreviations").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_new_names").add_vocabulary(vocabulary)
@@ -86,9 +78,8 @@ def mention_of(span: Span, paper: Paper, rule: str | None = None) -> Mention:
     offset = paper.abstract_offset
     in_title = span.start_char < offset or not paper.abstract
     field, base = ("title", 0) if in_title else ("abstract", offset)
-    sentence = span.sent
+    start, end = tokens(span.doc).sentence_chars(span.start)
     return Mention(
         text=span.text, field=field, start=span.start_char - base, end=span.end_char - base,
-        sentence=sentence.text.strip(), rule=rule or span.id_,
-        sentence_start=sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip())) - base,
+        sentence=paper.text[start:end], rule=rule or span.id_, sentence_start=start - base,
     )

@@ -23,6 +23,7 @@ from ..namespaces import KG
 from .matcher import SPANS_KEY
 from .names import new_concept
 from .rules import rules_graph
+from .tokens import hashes, tokens
 
 LATIN = r"^[a-z]{2,}(is|us|i|ae|um|ium|ali|alis|aris|ensis|ata|atus)$"
 NUMBERED = r"^\d{1,2}[a-z]{0,2}$"
@@ -58,6 +59,8 @@ class RegionPhraseFinder:
 
     def __init__(self, nlp: Language, rules: RegionRules):
         self.rules = rules
+        self.context = hashes(nlp.vocab.strings, rules.context)
+        self.heads = hashes(nlp.vocab.strings, [*rules.heads, *SINGULAR, "nucleus", "area", "areas", "field"])
         mods, heads = sorted(rules.modifiers), sorted(rules.heads)
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("modifier-head", [[{"LOWER": {"IN": mods}, "OP": "+"}, {"LOWER": {"IN": heads}}]], greedy="LONGEST")
@@ -69,8 +72,8 @@ class RegionPhraseFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(SPANS_KEY, []))
-        if not self._about_anatomy(doc, spans):
-            return doc
+        if not self._about_anatomy(doc, spans) or not tokens(doc).where(self.heads):
+            return doc  # every rule ends in (or starts with) a head word
         added = []
         for key, start, end in self.matcher(doc):
             rule = doc.vocab.strings[key]
@@ -85,7 +88,7 @@ class RegionPhraseFinder:
         return doc
 
     def _about_anatomy(self, doc: Doc, spans: list[Span]) -> bool:
-        return any(s.label_ == "brain_region" for s in spans) or any(t.lower_ in self.rules.context for t in doc)
+        return any(s.label_ == "brain_region" for s in spans) or bool(tokens(doc).where(self.context))
 
     @staticmethod
     def _phrase(doc: Doc, rule: str, start: int, end: int) -> tuple[Span, str]:

@@ -1,0 +1,148 @@
+"""A doc's tokens as arrays, computed once per doc and shared by every component.
+
+Iterating a spaCy `Doc` in Python makes a `Token` object per token; when each component
+did that (and `doc.text`, and `span.sent`, which walk tokens too), the components cost
+ten times the tokenizer (profile in the README). Here a doc is read once with
+`Doc.to_array` into numpy arrays of string hashes and offsets: components look words up
+by hash over the whole doc at once and touch `Token` objects only where something matched.
+The sentence boundaries (`kg_sentences`) are set from the same arrays.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+import numpy as np
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START
+from spacy.language import Language
+from spacy.pipeline.sentencizer import Sentencizer
+from spacy.strings import StringStore
+from spacy.tokens import Doc
+
+_KEY = "kg_tokens"
+_TEXT = "kg_text"
+
+
+class Tokens:
+    """The arrays of one doc: ORTH and LOWER hashes, character offsets, sentences.
+
+    Plain lists, not numpy: docs are a few hundred tokens, where a list scan with a set
+    test beats a vectorised call's overhead."""
+
+    def __init__(self, doc: Doc):
+        arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT, IS_SPACE])
+        self.doc = doc
+        self.orth, self.lower, self.idx, self.is_punct, self.is_space = arr.T.tolist()
+        self._text: str | None = None
+        self._lower_text: str | None = None
+        self.sent_starts: list[int] = [0]  # token index of each sentence start
+
+    @property
+    def text(self) -> str:
+        """The doc's text: the string it was made from when `keep_text` saw it, since
+        `Doc.text` joins every token again."""
+        if self._text is None:
+            self._text = self.doc.user_data.get(_TEXT) or self.doc.text
+        return self._text
+
+    @property
+    def lower_text(self) -> str:
+        if self._lower_text is None:
+            self._lower_text = self.text.lower()
+        return self._lower_text
+
+    def where(self, hashes: frozenset[int], attr: str = "lower") -> list[int]:
+        """Indices of tokens whose ORTH or LOWER hash is one of `hashes`."""
+        return [i for i, h in enumerate(self.orth if attr == "orth" else self.lower) if h in hashes]
+
+    def find(self, words: list[int]) -> list[int]:
+        """Start indices of the token sequence with these ORTH hashes."""
+        n, orth = len(words), self.orth
+        return [i for i in self.where(frozenset(words[:1]), "orth") if orth[i:i + n] == words]
+
+    def first_line_end(self) -> int:
+        """Index of the first token holding a line break (the end of the title), or len."""
+        return next((i for i, space in enumerate(self.is_space) if space and "\n" in self.doc[i].text),
+                    len(self.orth))
+
+    def sentence_start(self, token: int) -> int:
+        """Token index where the sentence of `token` starts."""
+        return self.sent_starts[bisect_right(self.sent_starts, token) - 1]
+
+    def sentence_end(self, token: int) -> int:
+        """Token index just past the sentence of `token`."""
+        k = bisect_right(self.sent_starts, token)
+        return self.sent_starts[k] if k < len(self.sent_starts) else len(self.orth)
+
+    def sentence_chars(self, token: int) -> tuple[int, int]:
+        """(start, end) characters of the sentence of `token`, without surrounding space."""
+        start, end = self.sentence_start(token), self.sentence_end(token)
+        while start < end - 1 and self.is_space[start]:
+            start += 1
+        while end - 1 > start and self.is_space[end - 1]:
+            end -= 1
+        last = self.doc[end - 1]
+        return self.idx[start], last.idx + len(last.text)
+
+
+def tokens(doc: Doc) -> Tokens:
+    """The doc's arrays, made on first use."""
+    found = doc.user_data.get(_KEY)
+    if found is None:
+        found = doc.user_data[_KEY] = Tokens(doc)
+    return found
+
+
+def keep_text(nlp: Language) -> None:
+    """Make `nlp` remember each doc's input text (see `Tokens.text`)."""
+    make_doc = nlp.make_doc
+
+    def make_and_keep(text: str) -> Doc:
+        doc = make_doc(text)
+        doc.user_data[_TEXT] = text
+        return doc
+
+    nlp.make_doc = make_and_keep
+
+
+def hashes(strings: StringStore, words: Iterable[str]) -> frozenset[int]:
+    """Hashes of words, to look tokens up by (see `Tokens.where`)."""
+    return frozenset(strings.add(w) for w in words)
+
+
+@Language.factory("kg_sentences", assigns=["token.is_sent_start"])
+def make_sentences(nlp: Language, name: str) -> "Sentences":
+    return Sentences(nlp)
+
+
+class Sentences:
+    """spaCy's sentencizer rule, plus a break after a blank line (title | abstract).
+
+    A sentence ends after a run of sentence-final punctuation; the next token that is not
+    punctuation starts the next one. The same rule as `Sentencizer` with its default
+    characters, run over the few punctuation tokens instead of every token.
+    """
+
+    def __init__(self, nlp: Language):
+        self.final = hashes(nlp.vocab.strings, Sentencizer.default_punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        t = tokens(doc)
+        n = len(t.orth)
+        if n == 0:
+            return doc
+        starts = {0}
+        for i in t.where(self.final, "orth"):
+            j = i + 1
+            while j < n and (t.orth[j] in self.final or t.is_punct[j]):
+                j += 1
+            if j < n:
+                starts.add(j)
+        starts.update(i + 1 for i, space in enumerate(t.is_space) if space and i + 1 < n and "\n" in doc[i].text)
+        flags = np.full((n, 1), -1, dtype=np.int64)
+        flags[sorted(starts), 0] = 1
+        doc.from_array([SENT_START], flags.astype(np.uint64))  # spaCy's encoding of -1
+        t.sent_starts = sorted(starts)
+        return doc
+
+
