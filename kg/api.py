@@ -23,9 +23,12 @@ from .exporters.html import HtmlOptions, export_html
 from .exporters.report import export_report
 from .graph.from_rdf import read_graph
 from .extraction import Extractor
+from .extraction.cache import MentionCache
+from .extraction.packing import unpack
+from .extraction.runner import Counts, ExtractorSpec, check_jobs, extract_corpus, extractor_for
 from .graph import build_graph, concepts
 from .linking.links import link
-from .linking.papers import merge_papers
+from .linking.papers import Merge, merge_papers, merge_summary
 from .linking.works import add_corpus_name_mentions
 from .model import CONCEPT_TYPES, Paper
 from .query import format_results, load_graph, run_query
@@ -37,11 +40,23 @@ from .query.validate import validate as validate_graph
 from .readers import list_inputs, read_paths
 
 Progress = Callable[[int, int], None]
+CACHE_DIR = ".kg-cache"
 LINK_NAMES = {
     "mentions": "paper-concept", "cooccurs": "co-occurrence", "cites": "citation",
     "mentionsWorkOf": "work-mention", "codeRepository": "code", "similarTo": "similar-paper",
     "evaluatedOn": "evaluated-on", "appliedTo": "applied-to", "recordedFrom": "recorded-from",
 }
+
+
+@dataclass
+class Corpus:
+    """The distinct papers of the inputs, with what reading and merging them found."""
+
+    papers: list[tuple[str, Paper]]  # (IRI, merged paper)
+    records: int
+    problems: list[InputError] = field(default_factory=list)  # bad records, skipped
+    merges: list[Merge] = field(default_factory=list)
+    extraction: Counts = field(default_factory=Counts)  # papers extracted / taken from the cache
 
 
 @dataclass
@@ -52,11 +67,17 @@ class BuildResult:
     records: int
     outputs: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    problems: list[InputError] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    extraction: Counts = field(default_factory=Counts)
 
     def counts(self) -> dict[str, int]:
         g = self.graph
         kinds = Counter(d["kind"] if not d.get("stub") else "stub" for _, d in g.nodes(data=True))
-        out = {"records": self.records, "papers": kinds["paper"], "cited works outside the corpus": kinds["stub"],
+        title_only = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "paper" and not d.get("stub")
+                         and not d.get("abstract"))
+        out = {"records": self.records, "skipped records": len(self.problems), "papers": kinds["paper"],
+               "title-only papers": title_only, "cited works outside the corpus": kinds["stub"],
                "repositories": kinds["repository"]}
         for ctype in CONCEPT_TYPES:
             out[ctype] = sum(1 for _, d in concepts(g) if d["type"] == ctype and d["papers"] > 0)
@@ -67,44 +88,67 @@ class BuildResult:
 
     def summary(self) -> str:
         c = self.counts()
-        lines = [f"papers: {c['papers']} (from {c['records']} records; "
+        lines = [f"papers: {c['papers']} (from {c['records']} records; {c['title-only papers']} with a title only; "
                  f"{c['cited works outside the corpus']} cited works outside the corpus)",
-                 "concepts: " + ", ".join(f"{t.replace('_', ' ')} {c[t]}" for t in CONCEPT_TYPES),
+                 f"merged: {merge_summary(self.merges)}"]
+        if self.problems:
+            shown = "; ".join(str(p) for p in self.problems[:5])
+            more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
+            lines.append(f"skipped {len(self.problems)} bad record(s): {shown}{more}")
+        lines += [
+                  "concepts: " + ", ".join(f"{t.replace('_', ' ')} {c[t]}" for t in CONCEPT_TYPES),
                  "links: " + ", ".join(f"{c[name]} {name}" for name in LINK_NAMES.values()),
                  f"repositories: {c['repositories']}",
+                 f"extracted: {self.extraction.extracted} papers ({self.extraction.cached} more from the cache)",
                  f"time: {self.seconds:.1f} s"]
         lines += [f"wrote {path}" for path in self.outputs.values()]
         return "\n".join(lines)
 
 
-def read_papers(inputs: Iterable[str | Path]) -> tuple[list[tuple[str, Paper]], int]:
-    """Read and merge every input; (IRI, paper) per distinct paper and the record count."""
-    records = list(read_paths(inputs))
+def read_corpus(inputs: Iterable[str | Path], strict: bool = False) -> Corpus:
+    """Read and merge every input. Bad records are skipped and listed in `problems`
+    (with `strict`, the first one is raised instead)."""
+    inputs = list(inputs)
+    problems: list[InputError] = []
+    records = list(read_paths(inputs, strict=strict, problems=problems))
+    if not records and problems:  # every record was bad: that is the error to show
+        raise problems[0] if len(problems) == 1 else KgError(
+            f"{problems[0]} (and {len(problems) - 1} more bad records; no papers read)")
     if not records:
         raise InputError(", ".join(str(p) for p in inputs), "no papers found in the input")
-    return merge_papers(records), len(records)
+    merges: list[Merge] = []
+    return Corpus(merge_papers(records, merges), len(records), problems, merges)
 
 
 def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
-                progress: Progress | None = None, builtin_vocab: bool = True) -> tuple[nx.MultiDiGraph, int]:
-    """Read, extract and link: the graph model, and how many records were read.
+                progress: Progress | None = None, builtin_vocab: bool = True, *, strict: bool = False,
+                jobs: int = 1, scheduler: str | None = None,
+                cache_dir: str | Path | None = None) -> tuple[nx.MultiDiGraph, Corpus]:
+    """Read, extract and link: the graph model, and the corpus it was built from.
 
     `vocab` adds SKOS files to the shipped vocabularies; `builtin_vocab=False` uses only them.
+    Extraction runs in `jobs` processes, or on the Dask cluster at `scheduler`; with a
+    `cache_dir`, papers extracted by an earlier build (same text, same extractor) are not
+    extracted again.
     """
     inputs = list(inputs)
-    merged, count = read_papers(inputs)
-    extractor = Extractor([Path(v) for v in vocab], builtin=builtin_vocab)
-    by_paper = {id(p): iri for iri, p in merged}
-    results = []
-    for done, (paper, found) in enumerate(extractor.extract(p for _, p in merged), start=1):
-        if progress:
-            progress(done, len(merged))
-        results.append((paper, found))
+    corpus = read_corpus(inputs, strict)
+    spec = ExtractorSpec.from_files([Path(v) for v in vocab], builtin_vocab)
+    extractor = extractor_for(spec)
+    known = extractor.vocabulary.concepts
+    papers = [p for _, p in corpus.papers]
+    cache = MentionCache(cache_dir) if cache_dir is not None else None
+    try:
+        packed = extract_corpus(papers, spec, check_jobs(jobs), scheduler, cache, progress, corpus.extraction)
+        results = [(paper, unpack(found, known)) for paper, found in zip(papers, packed)]
+    finally:
+        if cache is not None:
+            cache.close()
     add_corpus_name_mentions(extractor.nlp, results)
-    graph = build_graph(((by_paper[id(p)], p, found) for p, found in results), extractor.vocabulary.concepts)
-    link(graph, merged)
+    graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
+    link(graph, corpus.papers)
     graph.graph["build"] = build_metadata(inputs)
-    return graph, count
+    return graph, corpus
 
 
 def build_metadata(inputs: list[str | Path]) -> dict:
@@ -135,12 +179,20 @@ def export(graph: nx.MultiDiGraph, out_dir: str | Path,
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str | Path] = (),
           progress: Progress | None = None, builtin_vocab: bool = True,
-          rdf_formats: Iterable[str] = ("turtle",)) -> BuildResult:
+          rdf_formats: Iterable[str] = ("turtle",), *, strict: bool = False, jobs: int = 1,
+          scheduler: str | None = None, cache: str | Path | bool = True) -> BuildResult:
     """Build the knowledge graph of `inputs`; write the RDF (graph.ttl by default; also
-    graph.nt, graph.jsonld, graph.trig), mentions.jsonl, graph.html and report.html."""
+    graph.nt, graph.jsonld, graph.trig), mentions.jsonl, graph.html and report.html.
+
+    `cache` True keeps extraction results in `out_dir/.kg-cache` for the next build, a
+    path keeps them there, False keeps none. Bad records are skipped and reported in the
+    result (`strict` makes the first one an error)."""
     start = time.perf_counter()
-    graph, count = build_model(inputs, vocab, progress, builtin_vocab)
-    result = BuildResult(graph, count)
+    cache_dir = Path(out_dir) / CACHE_DIR if cache is True else (Path(cache) if cache else None)
+    graph, corpus = build_model(inputs, vocab, progress, builtin_vocab, strict=strict, jobs=jobs,
+                                scheduler=scheduler, cache_dir=cache_dir)
+    result = BuildResult(graph, corpus.records, problems=corpus.problems, merges=corpus.merges,
+                         extraction=corpus.extraction)
     graph.graph["build"]["counts"] = result.counts()
     result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"])
     result.seconds = time.perf_counter() - start

@@ -54,13 +54,23 @@ def main() -> None:
 @click.option("--no-builtin-vocab", is_flag=True, help="Match only the --vocab files, not the shipped vocabularies.")
 @click.option("--format", "rdf_formats", multiple=True, type=click.Choice(RDF_FORMATS), default=("turtle",),
               show_default=True, help="RDF syntax of the graph; repeatable (ttl, nt, jsonld, trig).")
+@click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping and reporting it.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extract in this many processes.")
+@click.option("--scheduler", metavar="ADDRESS", help="Extract on the Dask cluster at ADDRESS (tcp://host:8786).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
+              help="Where to keep extraction results for the next build [default: OUT/.kg-cache].")
+@click.option("--no-cache", is_flag=True, help="Extract every paper again and keep nothing.")
 @user_errors
 def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_builtin_vocab: bool,
-          rdf_formats: tuple[str, ...]) -> None:
-    """Build the graph of INPUTS (files or directories of .txt pages, .jsonl, .csv)."""
+          rdf_formats: tuple[str, ...], strict: bool, jobs: int, scheduler: str | None, cache_dir: str | None,
+          no_cache: bool) -> None:
+    """Build the graph of INPUTS: files or directories of BibTeX, RIS, CSL-JSON, arXiv Atom,
+    OpenAlex or Semantic Scholar JSON, PubMed XML, JSON Lines, CSV or saved listing pages."""
+    cache = False if no_cache else (cache_dir or True)
     with _progress() as progress:
         result = api.build(inputs, out_dir, vocab=vocab, progress=progress, builtin_vocab=not no_builtin_vocab,
-                           rdf_formats=rdf_formats)
+                           rdf_formats=rdf_formats, strict=strict, jobs=jobs, scheduler=scheduler, cache=cache)
     click.echo(result.summary())
 
 

@@ -19,9 +19,10 @@ def run():
 def test_build_writes_three_files_and_a_summary(run, tmp_path, data_dir):
     result = run("build", data_dir / "page.txt", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.ttl", "mentions.jsonl",
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".kg-cache", "graph.html", "graph.ttl", "mentions.jsonl",
                                                                      "report.html"]
-    assert "papers: 2 (from 3 records; 0 cited works outside the corpus)" in result.output
+    assert "papers: 2 (from 3 records; 0 with a title only; 0 cited works outside the corpus)" in result.output
+    assert "merged: 1 papers merged from 2 records (title 1)" in result.output
     lines = (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()
     assert len(lines) == 2 and {"id", "title", "concepts"} <= set(json.loads(lines[0]))
 
@@ -110,3 +111,16 @@ def test_html_focus_that_matches_nothing_is_an_error(run, example_build, tmp_pat
 def test_report_command_writes_the_summary(run, example_build, tmp_path):
     result = run("report", example_build.outputs["turtle"], "-o", tmp_path / "r.html")
     assert result.exit_code == 0 and "<svg" in (tmp_path / "r.html").read_text()
+
+
+def test_bad_records_are_skipped_and_reported_or_fatal_with_strict(run, tmp_path):
+    write(tmp_path / "mixed.jsonl", '{"title": "A good paper on fMRI", "abstract": "We use fMRI."}\n'
+                                   '{"title": oops}\n{"abstract": "no title"}\n')
+    result = run("build", tmp_path / "mixed.jsonl", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "papers: 1 (from 1 records" in result.output
+    assert ("skipped 2 bad record(s): mixed.jsonl:2: malformed JSON (Expecting value at column 11); "
+            "mixed.jsonl:3: record has no 'title'") in result.output
+    strict = run("build", tmp_path / "mixed.jsonl", "-o", tmp_path / "strict", "--strict")
+    assert strict.exit_code == 1
+    assert strict.output.strip() == "Error: mixed.jsonl:2: malformed JSON (Expecting value at column 11)"

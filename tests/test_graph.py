@@ -18,8 +18,8 @@ def tiny_graph(tmp_path, tiny_vocab):
         '{"title": "Three", "abstract": "EEG only."}',
         '{"title": "two", "abstract": "An LSTM trained on MNIST with EEG. Another LSTM."}',
     ]) + "\n")
-    graph, records = build_model([tmp_path / "papers.jsonl"], vocab=[tiny_vocab], builtin_vocab=False)
-    return graph, records
+    graph, corpus = build_model([tmp_path / "papers.jsonl"], vocab=[tiny_vocab], builtin_vocab=False)
+    return graph, corpus.records
 
 
 def _mnist(graph):

@@ -7,10 +7,12 @@ apart from citations (`cites`), which come only from reference lists.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
+import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
@@ -21,6 +23,7 @@ from ..extraction.rules import load_rules
 
 MAX_PROPOSERS = 3  # a name "proposed" by more papers than this is no one paper's work
 RULE = "corpus-name"
+_WORD = re.compile(r"\w+")
 
 
 def corpus_names(results: list[tuple[Paper, list[ConceptMentions]]]) -> dict[str, Concept]:
@@ -38,11 +41,12 @@ def add_corpus_name_mentions(nlp: Language, results: list[tuple[Paper, list[Conc
         return
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     rules = load_rules()
+    tokenizer = spacy.blank("en", vocab=nlp.vocab).tokenizer  # see VocabMatcher.add_vocabulary
     for iri, concept in sorted(names.items()):
-        forms = [f for f in (concept.label, *concept.alt_labels) if looks_like_name(f, rules)]
-        matcher.add(iri, list(nlp.tokenizer.pipe(forms)))
-    texts = ((paper.text, (paper, found)) for paper, found in results)
-    with nlp.select_pipes(enable=["sentencizer", "kg_field_boundaries"]):
+        matcher.add(iri, list(tokenizer.pipe(forms_of({iri: concept}, rules))))
+    first_words = {m.group() for f in forms_of(names, rules) if (m := _WORD.search(f))}
+    texts = ((paper.text, (paper, found)) for paper, found in results if _may_name(paper.text, first_words))
+    with nlp.select_pipes(enable=["kg_sentences"]):
         for doc, (paper, found) in nlp.pipe(texts, as_tuples=True):
             have = {cm.concept.iri for cm in found}
             new: dict[str, ConceptMentions] = {}
@@ -53,6 +57,17 @@ def add_corpus_name_mentions(nlp: Language, results: list[tuple[Paper, list[Conc
                 cm = new.setdefault(iri, ConceptMentions(names[iri]))
                 cm.mentions.append(mention_of(doc[start:end], paper, RULE))
             found.extend(new[iri] for iri in sorted(new))
+
+
+def forms_of(names: dict[str, Concept], rules) -> list[str]:
+    """The labels of these concepts that read as names."""
+    return [f for c in names.values() for f in (c.label, *c.alt_labels) if looks_like_name(f, rules)]
+
+
+def _may_name(text: str, first_words: set[str]) -> bool:
+    """A cheap test before tokenizing: does the first word of any name occur in the text?
+    (A name the matcher finds always starts with a whole \\w+ word of the text.)"""
+    return not first_words.isdisjoint(_WORD.findall(text))
 
 
 def link_work_mentions(graph: nx.MultiDiGraph) -> None:

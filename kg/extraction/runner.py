@@ -1,0 +1,131 @@
+"""Running extraction over a corpus: from the cache, in batches, locally, in N processes,
+or on an existing Dask cluster; the results are the same whichever way.
+
+The pipeline is built once per process (`extractor_for`) and kept; in a local process
+pool started by fork the workers inherit the parent's. Workers get (title, abstract)
+pairs and return packed results (`packing.py`) in input order, so the main process holds
+the corpus text once.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+
+from ..errors import KgError
+from ..model import Paper
+from ..resources import ontology_dir
+from .cache import MentionCache, paper_key
+from .packing import Packed, pack
+from .pipeline import EXTRACTOR_VERSION, Extractor
+
+BATCH = 256
+Progress = Callable[[int, int], None]
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+@dataclass(frozen=True)
+class ExtractorSpec:
+    """What a worker anywhere needs to build the same extractor: the extra vocabularies'
+    contents (a cluster's workers do not see the user's files) and whether to add the
+    shipped ones."""
+
+    vocab: tuple[tuple[str, bytes], ...] = ()  # (file name, Turtle bytes)
+    builtin: bool = True
+
+    @classmethod
+    def from_files(cls, files: Sequence[str | Path], builtin: bool = True) -> "ExtractorSpec":
+        return cls(tuple((Path(f).name, Path(f).read_bytes()) for f in files), builtin)
+
+    def fingerprint(self) -> str:
+        """Changes whenever extraction could give another answer for the same text."""
+        from .. import __version__
+
+        h = hashlib.sha256(f"{__version__}/{EXTRACTOR_VERSION}/{self.builtin}".encode())
+        shipped = sorted(ontology_dir().rglob("*.ttl")) if self.builtin else [ontology_dir() / "rules.ttl"]
+        for path in shipped:
+            h.update(path.name.encode() + path.read_bytes())
+        for name, data in self.vocab:
+            h.update(name.encode() + data)
+        return h.hexdigest()
+
+
+def extractor_for(spec: ExtractorSpec) -> Extractor:
+    """This process's extractor for `spec`, built on first use."""
+    key = spec.fingerprint()
+    if key not in _EXTRACTORS:
+        with tempfile.TemporaryDirectory(prefix="kg-vocab-") as tmp:
+            files = []
+            for name, data in spec.vocab:
+                files.append(Path(tmp) / name)
+                files[-1].write_bytes(data)
+            _EXTRACTORS[key] = Extractor(files, builtin=spec.builtin)
+    return _EXTRACTORS[key]
+
+
+def extract_batch(texts: list[tuple[str, str]], spec: ExtractorSpec) -> list[Packed]:
+    """Packed results for (title, abstract) pairs: the unit of work sent to a worker."""
+    extractor = extractor_for(spec)
+    papers = (Paper(title=title, abstract=abstract) for title, abstract in texts)
+    return [pack(found, extractor.vocabulary.concepts) for _, found in extractor.extract(papers)]
+
+
+@dataclass
+class Counts:
+    """How many papers a build extracted and how many it took from the cache."""
+
+    extracted: int = 0
+    cached: int = 0
+
+
+def extract_corpus(papers: Sequence[Paper], spec: ExtractorSpec, jobs: int = 1, scheduler: str | None = None,
+                   cache: MentionCache | None = None, progress: Progress | None = None,
+                   counts: Counts | None = None) -> Iterator[Packed]:
+    """Packed results for every paper, in order: cached ones read, the rest extracted."""
+    fingerprint = spec.fingerprint()
+    keys = [paper_key(fingerprint, p.text) for p in papers]
+    cached = cache.get_many(keys) if cache else {}
+    todo = [i for i, key in enumerate(keys) if key not in cached]
+    if counts is not None:
+        counts.extracted, counts.cached = len(todo), len(papers) - len(todo)
+    batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
+    texts = ([(papers[i].title, papers[i].abstract) for i in batch] for batch in batches)
+    fresh: dict[int, Packed] = {}
+    done = len(papers) - len(todo)
+    for batch, results in zip(batches, _run(texts, spec, jobs, scheduler)):
+        fresh.update(zip(batch, results))
+        if cache:
+            cache.put_many((keys[i], r) for i, r in zip(batch, results))
+        done += len(batch)
+        if progress:
+            progress(done, len(papers))
+    for i, key in enumerate(keys):
+        yield cached[key] if key in cached else fresh.pop(i)
+
+
+def _run(batches: Iterator[list[tuple[str, str]]], spec: ExtractorSpec, jobs: int,
+         scheduler: str | None) -> Iterator[list[Packed]]:
+    """Results per batch, in order: here, in a process pool, or on a Dask cluster."""
+    if scheduler:
+        from .distributed import run_on_dask
+        yield from run_on_dask(batches, spec, scheduler)
+    elif jobs <= 1:
+        for texts in batches:
+            yield extract_batch(texts, spec)
+    else:
+        extractor_for(spec)  # forked workers inherit it instead of building their own
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            yield from pool.map(extract_batch, batches, repeat(spec), chunksize=1)
+
+
+def check_jobs(jobs: int) -> int:
+    if jobs < 1:
+        raise KgError(f"--jobs must be at least 1 (got {jobs})")
+    return jobs
