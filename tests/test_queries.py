@@ -60,9 +60,19 @@ def test_most_connected_concepts_are_ranked(rdf):
     assert rows[0][1] in {"Method", "Dataset", "Modality", "BrainRegion"}
 
 
-def test_papers_sharing_methods_share_at_least_three(rdf):
+def test_papers_sharing_methods_count_rare_shared_methods(rdf, example_build):
+    """Each pair's count is the methods (used by at most 10 papers) both papers mention."""
     _, rows = answer(rdf, "papers-sharing-methods")
-    assert all(int(r[2]) >= 3 for r in rows)
+    g = example_build.graph
+    by_title = {d["title"]: n for n, d in g.nodes(data=True) if d["kind"] == "paper"}
+
+    def rare_methods(title):
+        return {c for _, c, k in g.out_edges(by_title[title], keys=True)
+                if k == "mentions" and g.nodes[c]["type"] == "method" and g.nodes[c]["papers"] <= 10}
+
+    assert rows
+    for title1, title2, shared in rows:
+        assert int(shared) == len(rare_methods(title1) & rare_methods(title2)) >= 2
 
 
 def test_proposed_methods_include_lilo(rdf):

@@ -33,6 +33,8 @@ class Tokens:
         arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT, IS_SPACE])
         self.doc = doc
         self.orth, self.lower, self.idx, self.is_punct, self.is_space = arr.T.tolist()
+        self._orth_set: frozenset[int] | None = None
+        self._lower_set: frozenset[int] | None = None
         self._text: str | None = None
         self._lower_text: str | None = None
         self.sent_starts: list[int] = [0]  # token index of each sentence start
@@ -52,8 +54,18 @@ class Tokens:
         return self._lower_text
 
     def where(self, hashes: frozenset[int], attr: str = "lower") -> list[int]:
-        """Indices of tokens whose ORTH or LOWER hash is one of `hashes`."""
-        return [i for i, h in enumerate(self.orth if attr == "orth" else self.lower) if h in hashes]
+        """Indices of tokens whose ORTH or LOWER hash is one of `hashes`. Most asks find
+        nothing: a set test answers those without a scan."""
+        values, present = (self.orth, self._orth_set) if attr == "orth" else (self.lower, self._lower_set)
+        if present is None:
+            present = frozenset(values)
+            if attr == "orth":
+                self._orth_set = present
+            else:
+                self._lower_set = present
+        if present.isdisjoint(hashes):
+            return []
+        return [i for i, h in enumerate(values) if h in hashes]
 
     def find(self, words: list[int]) -> list[int]:
         """Start indices of the token sequence with these ORTH hashes."""
