@@ -17,6 +17,7 @@ class Paper:
     title: str
     abstract: str = ""
     id: str | None = None
+    other_ids: list[str] = field(default_factory=list)  # ids of the same paper in other sources (merged records)
     doi: str | None = None
     arxiv: str | None = None
     pmid: str | None = None

@@ -3,7 +3,9 @@
 pyvis builds the node and edge data; the page template is ours (templates/graph.html)
 because pyvis's own loads Bootstrap and scripts from CDNs. vis-network is inlined, a
 Content-Security-Policy forbids any request, and every text from the data is inserted as
-text (JSON with HTML-escaped characters, `textContent` in the page), never as markup.
+text (JSON with HTML-escaped characters, `textContent` in the page), never as markup. A
+paper's DOI, arXiv id, PMID and URL become plain links to their resolvers, which the page
+never fetches; only http(s) URLs are made links.
 
 Large graphs: the layout is computed once (physics stops after stabilisation) and only
 the `max_nodes` most linked nodes are drawn (ties broken by IRI), so the page stays fast;
@@ -12,9 +14,11 @@ the `max_nodes` most linked nodes are drawn (ties broken by IRI), so the page st
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import networkx as nx
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
@@ -32,6 +36,10 @@ COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c
 MAX_SENTENCES = 5
 MAX_LISTED = 50  # titles listed per concept in the details panel
 DRAWN_LINKS = ("mentions", "cooccurs", "cites", "mentionsWorkOf")
+_WEB = re.compile(r"^https?://", re.I)  # the only URLs shown as links: no javascript:, data:, ...
+_SAFE = "/:;()._-"
+RESOLVERS = (("doi", "DOI", "https://doi.org/{}"), ("arxiv", "arXiv", "https://arxiv.org/abs/{}"),
+             ("pmid", "PubMed", "https://pubmed.ncbi.nlm.nih.gov/{}/"))
 OPTIONS = {
     "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 150},
                 "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 80}},
@@ -145,15 +153,29 @@ def _paper_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     title = data["title"]
     return dict(label=title if len(title) <= 40 else title[:38] + "…", title=title, color=COLOURS["paper"],
                 shape="dot", kind="paper", group_type="paper", full_label=title,
-                sections=[["Sources", data["sources"]], ["Link", [data["url"]] if data.get("url") else []],
+                sections=[["Authors", [", ".join(_capped(data["authors"]))] if data.get("authors") else []],
+                          ["Year", [str(data["year"])] if data.get("year") else []],
+                          ["Venue", [data["venue"]] if data.get("venue") else []],
+                          ["Links", _links(data)], ["Sources", data["sources"]],
                           ["Concepts", found], ["Abstract", [data["abstract"]] if data["abstract"] else []]])
+
+
+def _links(data: dict) -> list[dict]:
+    """{text, href} per identifier: resolver links the reader clicks (the page fetches none)."""
+    found = [{"text": f"{name} {data[key]}", "href": resolver.format(quote(str(data[key]), safe=_SAFE))}
+             for key, name, resolver in RESOLVERS if data.get(key)]
+    if data.get("url") and _WEB.match(data["url"]):
+        found.append({"text": data["url"], "href": data["url"]})
+    return found
+
+
+def _capped(items: list[str]) -> list[str]:
+    return items if len(items) <= MAX_LISTED else items[:MAX_LISTED] + [f"… and {len(items) - MAX_LISTED} more"]
 
 
 def _concept_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     mentioning = [(u, d) for u, _, k, d in graph.in_edges(iri, keys=True, data=True) if k == "mentions"]
-    titles = sorted(graph.nodes[u]["title"] for u, _ in mentioning)
-    if len(titles) > MAX_LISTED:
-        titles = titles[:MAX_LISTED] + [f"… and {len(titles) - MAX_LISTED} more"]
+    titles = _capped(sorted(graph.nodes[u]["title"] for u, _ in mentioning))
     sentences = sorted({m.sentence for _, d in mentioning[:MAX_LISTED] for m in d["mentions"]})[:MAX_SENTENCES]
     return dict(label=data["label"], title=f"{data['label']} ({data['type'].replace('_', ' ')}, {data['papers']} papers)",
                 color=COLOURS[data["type"]], shape="dot", kind="concept", group_type=data["type"],

@@ -46,7 +46,7 @@ def export_jsonld(graph: nx.MultiDiGraph, dest: Path) -> None:
 def export_trig(graph: nx.MultiDiGraph, dest: Path) -> None:
     meta = graph.graph.get("build", {})
     build = f"{BASE}build/{meta.get('id', 'unknown')}"
-    named = (line[:-3] + f" <{build}> .\n" for line in ntriples(graph))
+    named = (line[:-1] + f"<{build}> .\n" for block in ntriples(graph) for line in block.splitlines())
     convert(chain(named, _build_triples(build, meta)), dest, ox.RdfFormat.TRIG, quads=True)
 
 

@@ -1,7 +1,8 @@
 """Records -> one NetworkX graph, the model every exporter reads.
 
 Nodes are keyed by IRI; edges by (source, target, kind). Attribute schema:
-- paper node: kind="paper", title, abstract, sources, doi, arxiv, url, year, authors
+- paper node: kind="paper", title, abstract, sources, doi, arxiv, pmid, url, year, venue,
+  authors (display names, in the order of the byline)
 - concept node: kind="concept", type, label, alt_labels, broader, source
   ("vocabulary" | "paper"), papers (number of papers that mention it; 0 for ancestors
   kept only for the hierarchy)
@@ -50,8 +51,10 @@ def build_graph(results: Iterable[tuple[str, Paper, list[ConceptMentions]]],
 
 
 def add_paper(graph: nx.MultiDiGraph, iri: str, paper: Paper) -> None:
+    """A paper node with every piece of metadata its records carried (None where none did)."""
     graph.add_node(iri, kind="paper", title=paper.title, abstract=paper.abstract, sources=list(paper.sources),
-                   doi=paper.doi, arxiv=paper.arxiv, url=paper.url, year=paper.year, authors=list(paper.authors))
+                   doi=paper.doi, arxiv=paper.arxiv, pmid=paper.pmid, url=paper.url, year=paper.year,
+                   venue=paper.venue, authors=list(paper.authors))
 
 
 def add_mentions(graph: nx.MultiDiGraph, paper_iri: str, cm: ConceptMentions) -> None:

@@ -1,8 +1,9 @@
 """Reading an exported graph (graph.ttl) back into the graph model.
 
 So that views (`kg html`, `kg report`) can be drawn from a built graph without building
-again. Restores what the views need: papers, concepts, mentions with their evidence,
-co-occurrences with their strength, and paper-paper links.
+again. Restores what the views need: papers with their metadata (authors in byline order,
+year, venue, identifiers), concepts, mentions with their evidence, co-occurrences with their
+strength, and paper-paper links.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..model import Mention
@@ -20,7 +21,7 @@ from .build import RELATIONS
 
 TYPES = {KG.Method: "method", KG.Dataset: "dataset", KG.Modality: "modality", KG.BrainRegion: "brain_region"}
 CITO_CITES = URIRef("http://purl.org/spar/cito/cites")
-SCHEMA_URL = URIRef("http://schema.org/url")
+SCHEMA = Namespace("http://schema.org/")  # rdflib's SDO is https://
 
 
 def read_graph(path: str | Path) -> nx.MultiDiGraph:
@@ -39,12 +40,32 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
 
 
 def _papers(rdf: Graph, graph: nx.MultiDiGraph) -> None:
+    authors = _authors(rdf)
     for p in rdf.subjects(RDF.type, KG.Paper):
         value = lambda prop: rdf.value(p, prop)  # noqa: E731
+        text = lambda prop: str(value(prop)) if value(prop) is not None else None  # noqa: E731
         graph.add_node(str(p), kind="paper", title=str(value(DCTERMS.title) or value(DCTERMS.identifier) or ""),
                        abstract=str(value(DCTERMS.abstract) or ""), stub=bool(value(KG.stub)),
                        sources=sorted(str(s) for s in rdf.objects(p, KG.sourceFile)),
-                       url=str(value(SCHEMA_URL)) if value(SCHEMA_URL) else None)
+                       url=text(SCHEMA.url), doi=text(KG.doi), arxiv=text(KG.arxivId), pmid=text(KG.pmid),
+                       venue=text(KG.venue), year=_year(value(DCTERMS.issued)), authors=authors.get(str(p), []))
+
+
+def _authors(rdf: Graph) -> dict[str, list[str]]:
+    """Paper IRI -> author names in byline order, from the kg:authorPosition statements."""
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for st, position in rdf.subject_objects(KG.authorPosition):
+        paper, person = rdf.value(st, RDF.subject), rdf.value(st, RDF.object)
+        name = rdf.value(person, SCHEMA.name)
+        if paper is not None and name is not None:
+            found[str(paper)].append((int(position), str(name)))
+    return {paper: [name for _, name in sorted(names)] for paper, names in found.items()}
+
+
+def _year(value: Literal | None) -> int | None:
+    """The year of a dcterms:issued xsd:gYear literal ("2021"; a time zone may follow)."""
+    digits = str(value or "")[:4]
+    return int(digits) if digits.isdigit() else None
 
 
 def _concepts(rdf: Graph, graph: nx.MultiDiGraph) -> None:

@@ -42,7 +42,7 @@ def reference_key(ref: str) -> tuple[str, str]:
 def link_citations(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]]) -> None:
     """Add a `cites` edge per reference, to a corpus paper or to a stub paper node."""
     papers = list(papers)
-    index = {key: iri for iri, paper in papers for key in paper_keys(paper)}
+    index = {key: iri for iri, paper in papers for key in [*paper_keys(paper), *_source_id_keys(paper)]}
     for iri, paper in papers:
         for ref in paper.references:
             key, kind = reference_key(ref)
@@ -55,6 +55,12 @@ def link_citations(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]]) 
                 graph.edges[iri, target, "cites"]["references"].append(ref)
             else:
                 graph.add_edge(iri, target, key="cites", kind="cites", references=[ref], sources=list(paper.sources))
+
+
+def _source_id_keys(paper: Paper) -> list[str]:
+    """Keys of the paper's OpenAlex and Semantic Scholar ids, which references use too."""
+    keys = (reference_key(i) for i in (paper.id, *paper.other_ids) if i)
+    return [key for key, kind in keys if kind in ("openalex", "s2")]
 
 
 def _stub(graph: nx.MultiDiGraph, key: str, kind: str, ref: str) -> str:

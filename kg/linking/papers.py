@@ -211,23 +211,33 @@ def merge_group(papers: list[Paper], keys: list[str]) -> tuple[str, Paper]:
     if len(papers) == 1:
         return _copy(papers[0], keys)
     flags = [is_published(p) for p in papers]
-    published = [p for p, flag in zip(papers, flags) if flag]
+    # Versions of record first; among them an arXiv listing (with a journal reference) last.
+    published = sorted((p for p, flag in zip(papers, flags) if flag), key=lambda p: bool(p.arxiv))
     by_version = published + [p for p, flag in zip(papers, flags) if not flag]
+    ids = list(dict.fromkeys(p.id for p in papers if p.id))
     merged = Paper(
         title=min((p.title for p in papers), key=_title_noise),
         abstract=max((p.abstract for p in papers), key=lambda a: len(_HTML_TAG.sub("", a))),
-        id=_first(p.id for p in papers),
+        id=ids[0] if ids else None,
+        other_ids=ids[1:],
         doi=_first(p.doi for p in by_version),
         arxiv=_first(p.arxiv for p in papers),
         pmid=_first(p.pmid for p in papers),
         url=_first(p.url for p in by_version),
-        year=_first(p.year for p in published) or min((p.year for p in papers if p.year), default=None),
-        venue=_first(p.venue for p in by_version),
+        year=_vote(p.year for p in published) or min((p.year for p in papers if p.year), default=None),
+        venue=_vote(p.venue for p in by_version),
         authors=list(max((p.authors for p in papers), key=lambda a: (len(a), sum(map(len, a))))),
         sources=sorted({s for p in papers for s in p.sources}),
         references=list(dict.fromkeys(r for p in papers for r in p.references)),
     )
     return paper_iri(min(keys, key=_key_rank) if keys else "title:" + merged.title.strip()), merged
+
+
+def _vote(values: Iterable) -> object:
+    """The value most records give (sources agree on the year of the version of record;
+    a stray preprint date or a journal reference with pages loses); ties go to the first."""
+    counts = Counter(v for v in values if v)
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _copy(paper: Paper, keys: list[str]) -> tuple[str, Paper]:
