@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import networkx as nx
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from pyvis.edge import Edge
 from pyvis.network import Network
 
 from ..errors import KgError
@@ -74,10 +75,15 @@ def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlO
         colour = COMMUNITY_COLOURS[communities[node] % len(COMMUNITY_COLOURS)] if communities else data["color"]
         net.add_node(node, **{**data, "color": colour, "size": 8 + 30 * (importance[node] / top) ** 0.5,
                               "label": data["label"] if node in labelled else " ", "community": communities.get(node)})
+    drawn: set[frozenset[str]] = set()
     for key in DRAWN_LINKS:
         for u, v, data in edges(view, key):
-            if key != "cooccurs" or data["weight"] >= 3:
-                net.add_edge(u, v, width=_width(key, data), dashes=key != "mentions", title=key)
+            if (key != "cooccurs" or data["weight"] >= 3) and frozenset((u, v)) not in drawn:
+                drawn.add(frozenset((u, v)))
+                # Network.add_edge scans every node and edge per call (quadratic: 7 s for a
+                # 1,500-node page); the first link between two nodes is drawn, as it would.
+                net.edges.append(Edge(u, v, False, width=_width(key, data), dashes=key != "mentions",
+                                      title=key).options)
     net.set_options(json.dumps(OPTIONS))
     with atomic_write(dest) as f:
         f.write(_render(net, options.heading))
