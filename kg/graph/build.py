@@ -108,6 +108,21 @@ def concepts(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
 
 
 def edges(graph: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, str, dict]]:
-    """Edges of one kind in (source, target) order."""
-    found = ((u, v, d) for u, v, k, d in graph.edges(keys=True, data=True) if k == kind)
-    return iter(sorted(found, key=lambda e: (e[0], e[1])))
+    """Edges of one kind in (source, target) order.
+
+    Exporters ask for each kind in turn; the edges are bucketed by kind in one pass and
+    kept until the graph gains or loses an edge (the model only grows, stage by stage)."""
+    size = graph.number_of_edges()
+    cached = graph.graph.get("_edges_by_kind")
+    if nx.is_frozen(graph):  # a view shares its graph's attributes: no cache of its own
+        cached = None
+    if cached is None or cached[0] != size:
+        buckets: dict[str, list[tuple[str, str, dict]]] = {}
+        for u, v, k, d in graph.edges(keys=True, data=True):
+            buckets.setdefault(k, []).append((u, v, d))
+        for found in buckets.values():
+            found.sort(key=lambda e: (e[0], e[1]))
+        cached = (size, buckets)
+        if not nx.is_frozen(graph):
+            graph.graph["_edges_by_kind"] = cached
+    return iter(cached[1].get(kind, []))
