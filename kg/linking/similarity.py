@@ -4,53 +4,195 @@ Papers that mention the same concepts are related even without citations. Each p
 a vector of its concepts weighted by inverse document frequency (rare shared concepts
 count more than "transformer"); pairs whose cosine similarity reaches the threshold are
 linked, at most `top` per paper, with the shared concepts (two at least) as evidence.
+
+Why it is written with sparse matrices: comparing every pair that shares a concept is
+quadratic in a concept's paper count, and a concept in half of 100,000 papers alone gives
+10^9 pairs. So candidates come from a prefix filter (Bayardo, Ma and Srikant, "Scaling up
+all pairs similarity search", WWW 2007) and are scored exactly, a block of rows at a time:
+
+- Order concepts from most to least common. A paper's *prefix* is its longest run of most
+  common concepts whose part of the unit vector has norm below the threshold; the rest is
+  its *suffix*. If all concepts two papers share lay in one paper's prefix, their cosine
+  would be at most that prefix's norm (Cauchy-Schwarz), below the threshold. So a linked
+  pair shares a concept in each suffix, and the rarest shared concept lies in both.
+- Hence joining papers on suffix concepts only finds every pair that can reach the
+  threshold: the result is exact, not approximate, for any data. Common concepts weigh
+  little, so they mostly sit in prefixes, and their long paper lists are never joined.
+- A candidate's cosine is its dot product over shared suffix concepts plus a rest that is
+  at most one prefix norm times the other paper's norm on concepts at least as common
+  (`_block_links`); candidates that cannot reach the threshold even so are dropped.
+- Each remaining candidate is then scored on all its concepts, so weights, the two-shared-concepts
+  rule, the threshold and the top-k (ties broken by the other paper's IRI) are the ones
+  the per-pair definition gives.
 """
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
+import scipy.sparse as sp
 
 THRESHOLD = 0.35
 TOP = 5
 MIN_SHARED = 2  # one shared concept is a coincidence, not a relation
+BLOCK = 1024  # rows joined at a time: bounds the candidate arrays held at once
+SLACK = 1e-6  # bounds keep this margin, so float rounding loses no pair
 
 
 def add_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP) -> None:
-    vectors = _vectors(graph)
-    by_concept: dict[str, list[str]] = defaultdict(list)
-    for paper, vec in vectors.items():
-        for concept in vec:
-            by_concept[concept].append(paper)
-    best: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for paper, vec in sorted(vectors.items()):
-        candidates = {other for c in vec for other in by_concept[c] if other > paper}
-        for other in sorted(candidates):
-            if len(vec.keys() & vectors[other].keys()) < MIN_SHARED:
-                continue
-            score = _cosine(vec, vectors[other])
-            if score >= threshold:
-                best[paper].append((score, other))
-                best[other].append((score, paper))
-    kept = {tuple(sorted((p, o))) for p, pairs in best.items() for _, o in sorted(pairs, key=lambda x: (-x[0], x[1]))[:top]}
-    for a, b in sorted(kept):
-        shared = sorted(set(vectors[a]) & set(vectors[b]))
-        graph.add_edge(a, b, key="similarTo", kind="similarTo", weight=round(_cosine(vectors[a], vectors[b]), 4),
-                       concepts=shared)
+    """Add `similarTo` edges (a < b, in sorted order) between papers with similar concepts."""
+    papers, concepts, matrix = _vectors(graph)
+    if not papers or top <= 0:
+        return
+    first, second, score = _linked_pairs(matrix, threshold, top)
+    shared, bounds = _shared(matrix, first, second)
+    iris = np.array(concepts, dtype=object)[shared].tolist()
+    bounds = bounds.tolist()
+    edges = [(papers[a], papers[b], "similarTo", {"kind": "similarTo", "weight": round(cos, 4), "concepts": iris[lo:hi]})
+             for a, b, cos, lo, hi in zip(first.tolist(), second.tolist(), score.tolist(), bounds, bounds[1:])]
+    graph.add_edges_from(edges)
 
 
-def _vectors(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
-    papers = [n for n, d in graph.nodes(data=True) if d["kind"] == "paper" and not d.get("stub")]
-    n = len(papers) or 1
-    vectors = {}
-    for paper in papers:
-        concepts = [c for _, c, k in graph.out_edges(paper, keys=True) if k == "mentions"]
-        vectors[paper] = {c: math.log(n / graph.nodes[c]["papers"]) for c in concepts if graph.nodes[c]["papers"] < n}
-    return {p: v for p, v in vectors.items() if v}
+def _vectors(graph: nx.MultiDiGraph) -> tuple[list[str], list[str], sp.csr_matrix]:
+    """Papers (IRI order) x concepts (IRI order) with unit-length IDF rows; stubs and empty rows left out.
+
+    Indices follow IRI order so that ties between partners fall to the lower index, and the
+    shared concepts come out sorted.
+    """
+    nodes = graph.nodes(data=True)
+    candidates = {n for n, d in nodes if d["kind"] == "paper" and not d.get("stub")}
+    n = len(candidates) or 1
+    counts = {c: d["papers"] for c, d in nodes if d["kind"] == "concept"}
+    mentions = {p: [c for c, keys in targets.items() if "mentions" in keys and counts[c] < n]
+                for p, targets in graph.adjacency() if p in candidates}
+    papers = sorted(p for p in candidates if mentions[p])
+    concepts = sorted({c for p in papers for c in mentions[p]})
+    column = {c: i for i, c in enumerate(concepts)}
+    idf = np.array([math.log(n / counts[c]) for c in concepts])
+    lengths = [len(mentions[p]) for p in papers]
+    indices = np.fromiter((column[c] for p in papers for c in mentions[p]), np.int64, sum(lengths))
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    matrix = sp.csr_matrix((idf[indices], indices, indptr), shape=(len(papers), len(concepts)))
+    matrix.sort_indices()
+    norms = np.sqrt(np.add.reduceat(matrix.data ** 2, indptr[:-1])) if papers else np.zeros(0)
+    matrix.data /= np.repeat(norms, lengths)
+    return papers, concepts, matrix
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(w * b[c] for c, w in a.items() if c in b)
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+
+@dataclass
+class _Prefixes:
+    """Each paper's split into prefix (most common concepts) and suffix, with the norms the bounds need."""
+
+    suffix: sp.csr_matrix  # the suffix entries, weighted as in the unit vectors
+    norm: np.ndarray  # norm of each paper's prefix, below the threshold
+    cut: np.ndarray  # every prefix concept ranks below this (rank 0 = most common)
+    level: np.ndarray  # first index into LEVELS at or above `cut`
+    below: np.ndarray  # papers x LEVELS: norm of the paper's concepts ranked below each level
+
+
+def _linked_pairs(matrix: sp.csr_matrix, threshold: float, top: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index pairs a < b (sorted) kept by either side's top `top`, with their cosine."""
+    prefixes = _prefixes(matrix, threshold)
+    found = [_block_links(matrix, prefixes, start, min(start + BLOCK, matrix.shape[0]), threshold)
+             for start in range(0, matrix.shape[0], BLOCK)]
+    first, second, score = (np.concatenate(part) for part in zip(*found))
+    rows, cols, score = np.concatenate((first, second)), np.concatenate((second, first)), np.tile(score, 2)
+    order = np.lexsort((cols, -score, rows))
+    rows, cols, score = rows[order], cols[order], score[order]
+    best = np.arange(len(rows)) - np.searchsorted(rows, rows) < top
+    size = matrix.shape[0]
+    keys, where = np.unique(np.minimum(rows, cols)[best] * size + np.maximum(rows, cols)[best], return_index=True)
+    return keys // size, keys % size, score[best][where]
+
+
+def _prefixes(matrix: sp.csr_matrix, threshold: float) -> _Prefixes:
+    """Split each row, most common concept first, where its squared weights reach (threshold - SLACK)^2."""
+    size, width = matrix.shape
+    counts = np.bincount(matrix.indices, minlength=width)
+    rank = np.empty_like(counts)
+    rank[np.lexsort((np.arange(width), -counts))] = np.arange(width)
+    rows = np.repeat(np.arange(size), np.diff(matrix.indptr))
+    order = np.lexsort((rank[matrix.indices], rows))
+    rows, ranks, values = rows[order], rank[matrix.indices[order]], matrix.data[order]
+    running = np.cumsum(values ** 2)
+    within = running - np.repeat(np.concatenate(([0.0], running))[matrix.indptr[:-1]], np.diff(matrix.indptr))
+    prefix = within < max(threshold - SLACK, 0.0) ** 2
+    cut = np.zeros(size, np.int64)
+    np.maximum.at(cut, rows[prefix], ranks[prefix] + 1)
+    levels = _levels(width)
+    mass = np.bincount(rows * len(levels) + np.searchsorted(levels, ranks, side="right"), values ** 2,
+                       minlength=size * len(levels)).reshape(size, len(levels))
+    suffix = sp.csr_matrix((values[~prefix], (rows[~prefix], matrix.indices[order][~prefix])), shape=matrix.shape)
+    return _Prefixes(suffix=suffix, norm=np.sqrt(np.bincount(rows[prefix], values[prefix] ** 2, minlength=size)),
+                     cut=cut, level=np.searchsorted(levels, cut), below=np.sqrt(np.cumsum(mass, axis=1)))
+
+
+def _levels(width: int) -> np.ndarray:
+    """Ranks at which each paper's norm of more common concepts is kept: 1, 2, 3, 4, 5, 6, 8, ... width."""
+    steps = np.ceil(1.2 ** np.arange(int(math.log(max(width, 2)) / math.log(1.2)) + 2)).astype(np.int64)
+    return np.unique(np.append(steps[steps < width], width))
+
+
+def _block_links(matrix: sp.csr_matrix, prefixes: _Prefixes, start: int, stop: int,
+                 threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linked pairs (a, b, cosine) with start <= a < stop and a < b.
+
+    Candidates share a suffix concept; `joined` holds their dot product over concepts in
+    both suffixes. Every other shared concept ranks below the larger of the two cuts, so it
+    lies in that paper's prefix: the rest of the cosine is at most that prefix's norm times
+    the other paper's norm below the same rank. Pairs that cannot reach the threshold even
+    so are dropped before the exact score.
+    """
+    joined = prefixes.suffix[start:stop] @ prefixes.suffix[start:].T
+    rows = np.repeat(np.arange(start, stop), np.diff(joined.indptr))
+    cols = joined.indices + start
+    outer = np.where(prefixes.cut[rows] >= prefixes.cut[cols], rows, cols)
+    rest = prefixes.norm[outer] * prefixes.below[rows + cols - outer, prefixes.level[outer]]
+    hopeful = (cols > rows) & (joined.data + rest >= threshold - SLACK)
+    rows, cols = rows[hopeful], cols[hopeful]
+    score, shared = _score(matrix, start, stop, rows, cols)
+    linked = (shared >= MIN_SHARED) & (score >= threshold)
+    return rows[linked], cols[linked], score[linked]
+
+
+def _score(matrix: sp.csr_matrix, start: int, stop: int, rows: np.ndarray,
+           cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine and shared-concept count of paper `rows[k]` (in start..stop) with paper `cols[k]`.
+
+    The block's rows are spread into a dense (rows x block's concepts) array, then each
+    partner's concepts are looked up in it: work in proportion to the partners' lengths.
+    The sum runs over the partner's concepts in column order, so it is the same bit for bit
+    whichever paper of the pair is in the block.
+    """
+    block = matrix[start:stop]
+    used, local_cols = np.unique(block.indices, return_inverse=True)
+    local = np.full(matrix.shape[1], len(used))
+    local[used] = np.arange(len(used))
+    dense = np.zeros((stop - start, len(used) + 1))
+    dense[np.repeat(np.arange(stop - start), np.diff(block.indptr)), local_cols] = block.data
+    lengths = np.diff(matrix.indptr)[cols]
+    pair = np.repeat(np.arange(len(cols)), lengths)
+    at = np.repeat(matrix.indptr[cols] - np.cumsum(lengths) + lengths, lengths) + np.arange(len(pair))
+    mine = dense[rows[pair] - start, local[matrix.indices[at]]]
+    score = np.bincount(pair, mine * matrix.data[at], minlength=len(cols))
+    shared = np.bincount(pair[mine > 0], minlength=len(cols))
+    return score, shared
+
+
+def _shared(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Columns both papers of each pair mention, flat and in order, and where each pair's run starts.
+
+    Row-major (row, column) keys of a CSR matrix with sorted indices are sorted, so membership
+    in the first paper's row is one binary search per concept of the second.
+    """
+    width = matrix.shape[1]
+    keys = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr)) * width + matrix.indices
+    lengths = np.diff(matrix.indptr)[second]
+    pair = np.repeat(np.arange(len(second)), lengths)
+    at = np.repeat(matrix.indptr[second] - np.cumsum(lengths) + lengths, lengths) + np.arange(len(pair))
+    wanted = first[pair] * width + matrix.indices[at]
+    found = keys[np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)] == wanted
+    return matrix.indices[at][found], np.concatenate(([0], np.cumsum(np.bincount(pair[found], minlength=len(second)))))

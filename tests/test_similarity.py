@@ -1,0 +1,148 @@
+"""Paper similarity: the sparse, blocked implementation gives the pure-Python algorithm's links.
+
+`reference_similarity` is the algorithm `kg.linking.similarity` had before it was vectorised
+(per-pair dict cosine over candidates from shared concepts), kept here as the specification.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from conftest import CORPUS
+from kg.api import build_model
+from kg.linking.similarity import MIN_SHARED, THRESHOLD, TOP, add_similarity
+
+
+def reference_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP) -> dict:
+    """The original algorithm; returns {(a, b): (weight, concepts)} instead of adding edges."""
+    papers = [n for n, d in graph.nodes(data=True) if d["kind"] == "paper" and not d.get("stub")]
+    n = len(papers) or 1
+    vectors = {}
+    for paper in papers:
+        concepts = [c for _, c, k in graph.out_edges(paper, keys=True) if k == "mentions"]
+        vectors[paper] = {c: math.log(n / graph.nodes[c]["papers"]) for c in concepts if graph.nodes[c]["papers"] < n}
+    vectors = {p: v for p, v in vectors.items() if v}
+    by_concept: dict[str, list[str]] = defaultdict(list)
+    for paper, vec in vectors.items():
+        for concept in vec:
+            by_concept[concept].append(paper)
+    best: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for paper, vec in sorted(vectors.items()):
+        candidates = {other for c in vec for other in by_concept[c] if other > paper}
+        for other in sorted(candidates):
+            if len(vec.keys() & vectors[other].keys()) < MIN_SHARED:
+                continue
+            score = _cosine(vec, vectors[other])
+            if score >= threshold:
+                best[paper].append((score, other))
+                best[other].append((score, paper))
+    kept = {tuple(sorted((p, o))) for p, pairs in best.items() for _, o in sorted(pairs, key=lambda x: (-x[0], x[1]))[:top]}
+    return {(a, b): (round(_cosine(vectors[a], vectors[b]), 4), sorted(set(vectors[a]) & set(vectors[b])))
+            for a, b in sorted(kept)}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(w * b[c] for c, w in a.items() if c in b)
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def synthetic_graph(n_papers: int, n_concepts: int, seed: int = 0, per_paper: float = 12.0,
+                    skew: float = 1.0) -> nx.MultiDiGraph:
+    """Papers mentioning Zipf-distributed concepts (a few in most papers, most in a handful).
+
+    IRIs are random hex so that IRI order says nothing about popularity; a few stub papers,
+    empty papers, non-mention edges and a concept in every paper keep the filters honest.
+    """
+    rng = np.random.default_rng(seed)
+    graph = nx.MultiDiGraph()
+    concepts = [f"https://w3id.org/kg/concept/{rng.bytes(6).hex()}" for _ in range(n_concepts)]
+    for iri in concepts:
+        graph.add_node(iri, kind="concept", papers=0)
+    popularity = 1.0 / np.arange(1, n_concepts + 1) ** skew
+    sizes = np.clip(rng.poisson(per_paper - 1, n_papers) + 1, 1, None)
+    draws = rng.choice(n_concepts, size=(n_papers, int(sizes.max()) * 2), p=popularity / popularity.sum())
+    papers = [f"https://w3id.org/kg/paper/{rng.bytes(8).hex()}" for _ in range(n_papers)]
+    for paper, size, row in zip(papers, sizes, draws):
+        graph.add_node(paper, kind="paper", title=paper[-6:])
+        for c in dict.fromkeys(row.tolist()).keys():
+            if size == 0:
+                break
+            graph.add_edge(paper, concepts[c], key="mentions", kind="mentions")
+            graph.nodes[concepts[c]]["papers"] += 1
+            size -= 1
+    _add_noise(graph, papers, concepts, rng)
+    return graph
+
+
+def _add_noise(graph: nx.MultiDiGraph, papers: list[str], concepts: list[str], rng: np.random.Generator) -> None:
+    """Stubs (ignored even with mentions), a paper without concepts, a concept in every paper."""
+    everywhere = "https://w3id.org/kg/concept/everywhere"
+    graph.add_node(everywhere, kind="concept", papers=len(papers) + 1)  # n counts the empty paper too
+    for paper in papers:
+        graph.add_edge(paper, everywhere, key="mentions", kind="mentions")
+    for i in range(5):
+        stub = f"https://w3id.org/kg/paper/stub{i}"
+        graph.add_node(stub, kind="paper", stub=True)
+        for c in rng.choice(len(concepts), 6, replace=False):
+            graph.add_edge(stub, concepts[c], key="mentions", kind="mentions")
+        graph.add_edge(papers[i], stub, key="cites", kind="cites")
+    graph.add_node("https://w3id.org/kg/paper/empty", kind="paper")
+
+
+def similarity_edges(graph: nx.MultiDiGraph) -> dict:
+    """{(a, b): (weight, concepts)} of the similarTo edges, in insertion order."""
+    return {(a, b): (d["weight"], d["concepts"]) for a, b, k, d in graph.edges(keys=True, data=True) if k == "similarTo"}
+
+
+def assert_same_links(expected: dict, graph: nx.MultiDiGraph) -> None:
+    """Same pairs (a < b), same shared concepts, weights equal to the 4th decimal."""
+    got = similarity_edges(graph)
+    assert sorted(got) == sorted(expected)
+    assert all(a < b for a, b in got)
+    for pair, (weight, concepts) in expected.items():
+        assert got[pair][1] == concepts
+        assert abs(got[pair][0] - weight) <= 1.00001e-4
+
+
+@pytest.fixture(scope="module")
+def example_graph():
+    graph, _ = build_model([CORPUS])
+    return graph
+
+
+def test_example_corpus_links_match_the_reference(example_graph):
+    graph = example_graph.copy()
+    graph.remove_edges_from([(a, b, k) for a, b, k in graph.edges(keys=True) if k == "similarTo"])
+    expected = reference_similarity(graph)
+    assert len(expected) > 100
+    add_similarity(graph)
+    assert_same_links(expected, graph)
+    assert similarity_edges(graph) == similarity_edges(example_graph)
+
+
+def test_skewed_synthetic_links_match_the_reference():
+    graph = synthetic_graph(2000, 1500, seed=1, per_paper=6)
+    expected = reference_similarity(graph)
+    assert len(expected) > 1500
+    add_similarity(graph)
+    assert_same_links(expected, graph)
+
+
+@pytest.mark.parametrize(("threshold", "top"), [(0.0, 3), (0.6, 1), (0.2, 10)])
+def test_other_thresholds_and_tops_match_the_reference(threshold, top):
+    graph = synthetic_graph(600, 300, seed=3, per_paper=6)
+    expected = reference_similarity(graph, threshold, top)
+    add_similarity(graph, threshold, top)
+    assert_same_links(expected, graph)
+
+
+def test_graph_without_papers_gets_no_links():
+    graph = nx.MultiDiGraph()
+    graph.add_node("https://w3id.org/kg/concept/x", kind="concept", papers=0)
+    add_similarity(graph)
+    assert graph.number_of_edges() == 0
