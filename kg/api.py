@@ -124,7 +124,7 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
                 progress: Progress | None = None, builtin_vocab: bool = True, *, strict: bool = False,
                 jobs: int = 1, scheduler: str | None = None,
                 cache_dir: str | Path | None = None) -> tuple[nx.MultiDiGraph, Corpus]:
-    """Read, extract and link: the graph model, and the corpus it was built from.
+    """Read, extract and link: the graph model (frozen: it is final), and the corpus it was built from.
 
     `vocab` adds SKOS files to the shipped vocabularies; `builtin_vocab=False` uses only them.
     Extraction runs in `jobs` processes, or on the Dask cluster at `scheduler`; with a
@@ -148,7 +148,7 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
     graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
     link(graph, corpus.papers)
     graph.graph["build"] = build_metadata(inputs)
-    return graph, corpus
+    return nx.freeze(graph), corpus
 
 
 def build_metadata(inputs: list[str | Path]) -> dict:

@@ -110,19 +110,17 @@ def concepts(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
 def edges(graph: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, str, dict]]:
     """Edges of one kind in (source, target) order.
 
-    Exporters ask for each kind in turn; the edges are bucketed by kind in one pass and
-    kept until the graph gains or loses an edge (the model only grows, stage by stage)."""
-    size = graph.number_of_edges()
-    cached = graph.graph.get("_edges_by_kind")
-    if nx.is_frozen(graph):  # a view shares its graph's attributes: no cache of its own
-        cached = None
-    if cached is None or cached[0] != size:
-        buckets: dict[str, list[tuple[str, str, dict]]] = {}
+    Exporters ask for each kind in turn; once the model is final (frozen by the build), its
+    edges are bucketed by kind in one pass and kept. Views and graphs still growing are
+    scanned each time."""
+    final = nx.is_frozen(graph) and not hasattr(graph, "_graph")  # a view has a _graph
+    cached = graph.graph.get("_edges_by_kind") if final else None
+    if cached is None:
+        cached = {}
         for u, v, k, d in graph.edges(keys=True, data=True):
-            buckets.setdefault(k, []).append((u, v, d))
-        for found in buckets.values():
+            cached.setdefault(k, []).append((u, v, d))
+        for found in cached.values():
             found.sort(key=lambda e: (e[0], e[1]))
-        cached = (size, buckets)
-        if not nx.is_frozen(graph):
+        if final:
             graph.graph["_edges_by_kind"] = cached
-    return iter(cached[1].get(kind, []))
+    return iter(cached.get(kind, []))
