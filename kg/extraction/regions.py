@@ -9,12 +9,12 @@ wins over a vocabulary match inside it ("dorsal cochlear nucleus" over "cochlear
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import URIRef
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -27,6 +27,7 @@ from .tokens import hashes, tokens
 
 LATIN = r"^[a-z]{2,}(is|us|i|ae|um|ium|ali|alis|aris|ensis|ata|atus)$"
 NUMBERED = r"^\d{1,2}[a-z]{0,2}$"
+_LATIN, _NUMBERED = re.compile(LATIN), re.compile(NUMBERED)
 SINGULAR = {"nuclei": "nucleus", "subnuclei": "subnucleus", "cortices": "cortex", "gyri": "gyrus",
             "sulci": "sulcus", "ganglia": "ganglion", "laminae": "lamina", "colliculi": "colliculus"}
 
@@ -61,22 +62,17 @@ class RegionPhraseFinder:
         self.rules = rules
         self.context = hashes(nlp.vocab.strings, rules.context)
         self.heads = hashes(nlp.vocab.strings, [*rules.heads, *SINGULAR, "nucleus", "area", "areas", "field"])
-        mods, heads = sorted(rules.modifiers), sorted(rules.heads)
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("modifier-head", [[{"LOWER": {"IN": mods}, "OP": "+"}, {"LOWER": {"IN": heads}}]], greedy="LONGEST")
-        self.matcher.add("latin", [[{"LOWER": {"IN": ["nucleus", "nuclei"]}},
-                                    {"LOWER": {"REGEX": LATIN}, "IS_STOP": False, "OP": "+"}]], greedy="LONGEST")
-        self.matcher.add("numbered", [[{"LOWER": {"IN": ["area", "areas", "field"]}}, {"LOWER": {"REGEX": NUMBERED}}]])
-        self.matcher.add("coordinated", [[{"LOWER": {"IN": mods}}, {"LOWER": {"IN": ["and", "or"]}},
-                                          {"LOWER": {"IN": mods}, "OP": "+"}, {"LOWER": {"IN": heads}}]], greedy="LONGEST")
+        strings = nlp.vocab.strings
+        self.mods, self.head_words = hashes(strings, rules.modifiers), hashes(strings, rules.heads)
+        self.nucleus, self.area = hashes(strings, ["nucleus", "nuclei"]), hashes(strings, ["area", "areas", "field"])
+        self.conjunctions = hashes(strings, ["and", "or"])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(SPANS_KEY, []))
         if not self._about_anatomy(doc, spans) or not tokens(doc).where(self.heads):
             return doc  # every rule ends in (or starts with) a head word
         added = []
-        for key, start, end in self.matcher(doc):
-            rule = doc.vocab.strings[key]
+        for rule, start, end in self._matches(doc):
             span, label = self._phrase(doc, rule, start, end)
             if any(s.start <= span.start and s.end >= span.end and (rule != "coordinated" or len(s) > 1) for s in spans):
                 continue  # a vocabulary match (or a longer one) already covers it
@@ -86,6 +82,38 @@ class RegionPhraseFinder:
         if added:
             doc.spans[SPANS_KEY] = filter_spans(added + spans)
         return doc
+
+    def _matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(rule, start, end) of the four phrase rules, as spaCy's Matcher gave them with
+        these patterns (greedy="LONGEST" for all but "numbered"), found from the head words
+        outward: the Matcher tried every pattern at every token, a third of extraction's time.
+
+        - modifier-head: modifier+ head ("dorsal cochlear nucleus")
+        - latin: nucleus|nuclei, then Latin-looking words that are not stop words
+        - numbered: area|areas|field, then a number ("area 3b")
+        - coordinated: modifier (and|or) modifier+ head ("cochlear and vestibular nuclei")
+        """
+        t = tokens(doc)
+        lower, n = t.lower, len(t.lower)
+        found: dict[str, list[tuple[int, int]]] = {"modifier-head": [], "latin": [], "coordinated": []}
+        numbered = []
+        for h in t.where(self.head_words):
+            start = h
+            while start > 0 and lower[start - 1] in self.mods:
+                start -= 1
+            found["modifier-head"] += [(s, h + 1) for s in range(start, h)]
+            # "mod and|or mod+ head": and/or is no modifier, so it stands right before the run
+            if 2 <= start < h and lower[start - 1] in self.conjunctions and lower[start - 2] in self.mods:
+                found["coordinated"].append((start - 2, h + 1))
+        for i in t.where(self.nucleus):
+            end = i + 1
+            while end < n and _LATIN.match(doc[end].lower_) and not doc[end].is_stop:
+                end += 1
+            found["latin"] += [(i, e) for e in range(i + 2, end + 1)]
+        for i in t.where(self.area):
+            if i + 1 < n and _NUMBERED.match(doc[i + 1].lower_):
+                numbered.append(("numbered", i, i + 2))
+        return numbered + [(rule, s, e) for rule in _by_first_end(found) for s, e in _longest(found[rule])]
 
     def _about_anatomy(self, doc: Doc, spans: list[Span]) -> bool:
         return any(s.label_ == "brain_region" for s in spans) or bool(tokens(doc).where(self.context))
@@ -102,6 +130,22 @@ class RegionPhraseFinder:
             return doc[start:end], f"{_singular(doc[start].lower_)} {doc[end - 1].lower_}"
         words = [t.lower_ for t in doc[start:end - 1]] + [_singular(head)]
         return doc[start:end], " ".join(words)
+
+
+def _longest(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """spaCy's greedy="LONGEST" filter: longest first (then earliest), no overlaps."""
+    taken: set[int] = set()
+    kept = []
+    for start, end in sorted(set(pairs), key=lambda p: (p[1] - p[0], -p[0]), reverse=True):
+        if taken.isdisjoint(range(start, end)):
+            kept.append((start, end))
+            taken.update(range(start, end))
+    return kept
+
+
+def _by_first_end(found: dict[str, list[tuple[int, int]]]) -> list[str]:
+    """Rules in the order the Matcher reports them: by their earliest match's end."""
+    return sorted((rule for rule in found if found[rule]), key=lambda r: min(e for _, e in found[r]))
 
 
 def _singular(word: str) -> str:
