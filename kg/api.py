@@ -141,10 +141,10 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
     try:
         packed = extract_corpus(papers, spec, check_jobs(jobs), scheduler, cache, progress, corpus.extraction)
         results = [(paper, unpack(found, known)) for paper, found in zip(papers, packed)]
+        add_corpus_name_mentions(results, spec, jobs, scheduler, cache)
     finally:
         if cache is not None:
             cache.close()
-    add_corpus_name_mentions(extractor.nlp, results)
     graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
     link(graph, corpus.papers)
     graph.graph["build"] = build_metadata(inputs)

@@ -74,6 +74,16 @@ def test_authors_are_people_with_names_in_byline_order(rdf):
     assert URIRef(person_iri("Jörg Müller")) in set(rdf.objects(paper(rdf, A_DOI), DCTERMS.creator))
 
 
+def test_paper_authors_example_query_lists_bylines(rdf):
+    """examples/queries/paper-authors.rq on inputs that carry authors (the pages do not)."""
+    from kg.resources import queries_dir
+    _, rows = run_query(rdf, (queries_dir() / "paper-authors.rq").read_text())
+    a_title = next(str(t) for t in rdf.objects(paper(rdf, A_DOI), DCTERMS.title))
+    assert [r[2] for r in rows if r[0] == a_title] == A_AUTHORS
+    assert [r[1] for r in rows if r[0] == a_title] == ["1", "2", "3"]
+    assert {r[3] for r in rows if r[0] == a_title} == {"2022"}
+
+
 def test_a_person_is_one_node_across_papers(rdf):
     herrera = URIRef(person_iri("Tomás Herrera"))  # author of B and of I
     assert len(set(rdf.subjects(DCTERMS.creator, herrera))) == 2

@@ -9,23 +9,23 @@ covers it, and Dask checks package versions on connect).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..errors import KgError
-from .packing import Packed
-from .runner import ExtractorSpec, extract_batch
+from .runner import ExtractorSpec
 
 WINDOW = 64  # batches in flight
 
 
-def run_on_dask(batches: Iterator[list[tuple[str, str]]], spec: ExtractorSpec, address: str) -> Iterator[list[Packed]]:
-    """Results per batch, in submission order."""
+def run_on_dask(func: Callable[[list, ExtractorSpec], list], batches: Iterable[list], spec: ExtractorSpec,
+                address: str) -> Iterator[list]:
+    """`func(batch, spec)` per batch on the cluster, results in submission order."""
     client = _connect(address)
     try:
         spec_future = client.scatter(spec, broadcast=True)
         pending: deque = deque()
         for texts in batches:
-            pending.append(client.submit(extract_batch, texts, spec_future, pure=False))
+            pending.append(client.submit(func, texts, spec_future, pure=False))
             if len(pending) >= WINDOW:
                 yield pending.popleft().result()
         while pending:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -97,7 +97,7 @@ def extract_corpus(papers: Sequence[Paper], spec: ExtractorSpec, jobs: int = 1, 
     texts = ([(papers[i].title, papers[i].abstract) for i in batch] for batch in batches)
     fresh: dict[int, Packed] = {}
     done = len(papers) - len(todo)
-    for batch, results in zip(batches, _run(texts, spec, jobs, scheduler)):
+    for batch, results in zip(batches, run_batches(extract_batch, texts, spec, jobs, scheduler)):
         fresh.update(zip(batch, results))
         if cache:
             cache.put_many((keys[i], r) for i, r in zip(batch, results))
@@ -108,21 +108,22 @@ def extract_corpus(papers: Sequence[Paper], spec: ExtractorSpec, jobs: int = 1, 
         yield cached[key] if key in cached else fresh.pop(i)
 
 
-def _run(batches: Iterator[list[tuple[str, str]]], spec: ExtractorSpec, jobs: int,
-         scheduler: str | None) -> Iterator[list[Packed]]:
-    """Results per batch, in order: here, in a process pool, or on a Dask cluster."""
+def run_batches(func: Callable[[list, ExtractorSpec], list], batches: Iterable[list], spec: ExtractorSpec,
+                jobs: int = 1, scheduler: str | None = None) -> Iterator[list]:
+    """`func(batch, spec)` per batch, results in order: here, in a process pool, or on a
+    Dask cluster. `func` must be a module-level function (it is pickled by name)."""
     if scheduler:
         from .distributed import run_on_dask
-        yield from run_on_dask(batches, spec, scheduler)
+        yield from run_on_dask(func, batches, spec, scheduler)
     elif jobs <= 1:
-        for texts in batches:
-            yield extract_batch(texts, spec)
+        for batch in batches:
+            yield func(batch, spec)
     else:
         extractor_for(spec)  # forked workers inherit it instead of building their own
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            yield from pool.map(extract_batch, batches, repeat(spec), chunksize=1)
+            yield from pool.map(func, batches, repeat(spec), chunksize=1)
 
 
 def check_jobs(jobs: int) -> int:

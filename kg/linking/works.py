@@ -13,17 +13,18 @@ from collections.abc import Iterable
 
 import networkx as nx
 import spacy
-from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
-from ..model import Concept, ConceptMentions, Paper
+from ..extraction.cache import MentionCache, paper_key
+from ..extraction.runner import BATCH, ExtractorSpec, extractor_for, run_batches
+from ..model import Concept, ConceptMentions, Mention, Paper
 from ..extraction.names import looks_like_name
 from ..extraction.pipeline import mention_of
 from ..extraction.rules import load_rules
 
 MAX_PROPOSERS = 3  # a name "proposed" by more papers than this is no one paper's work
 RULE = "corpus-name"
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+")  # a name the matcher finds starts with a whole \w+ word of the text
 
 
 def corpus_names(results: list[tuple[Paper, list[ConceptMentions]]]) -> dict[str, Concept]:
@@ -34,40 +35,69 @@ def corpus_names(results: list[tuple[Paper, list[ConceptMentions]]]) -> dict[str
             if cm.proposed and cm.concept.source == "paper" and looks_like_name(cm.concept.label, rules)}
 
 
-def add_corpus_name_mentions(nlp: Language, results: list[tuple[Paper, list[ConceptMentions]]]) -> None:
-    """Find the corpus's own names in every paper, not only where a cue introduced them."""
+def add_corpus_name_mentions(results: list[tuple[Paper, list[ConceptMentions]]], spec: ExtractorSpec,
+                             jobs: int = 1, scheduler: str | None = None, cache: MentionCache | None = None) -> None:
+    """Find the corpus's own names in every paper, not only where a cue introduced them.
+
+    Only papers holding the first word of a name they do not mention yet are tokenized, in
+    batches like extraction (`jobs`, `scheduler`); the answer for a paper depends on its
+    text and those names alone, so it is cached under both and a rebuild redoes only
+    papers that are new or gained a name to look for."""
     names = corpus_names(results)
     if not names:
         return
-    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     rules = load_rules()
+    forms = {iri: forms_of({iri: concept}, rules) for iri, concept in sorted(names.items())}
+    by_word: dict[str, set[str]] = defaultdict(set)
+    for iri, labels in forms.items():
+        for label in labels:
+            if m := _WORD.search(label):
+                by_word[m.group()].add(iri)
+    todo = []  # (result index, the names to look for in it)
+    for k, (paper, found) in enumerate(results):
+        have = {cm.concept.iri for cm in found}
+        wanted = sorted({iri for w in by_word.keys() & set(_WORD.findall(paper.text)) for iri in by_word[w]} - have)
+        if wanted:
+            todo.append((k, [(iri, forms[iri]) for iri in wanted]))
+    prefix = spec.fingerprint() + "/corpus-names"
+    keys = [paper_key(prefix, results[k][0].text + "\0" + repr(wanted)) for k, wanted in todo]
+    cached = cache.get_many(keys) if cache else {}
+    missing = [(key, k, wanted) for key, (k, wanted) in zip(keys, todo) if key not in cached]
+    batches = [missing[i:i + BATCH] for i in range(0, len(missing), BATCH)]
+    items = ([(results[k][0].title, results[k][0].abstract, wanted) for _, k, wanted in b] for b in batches)
+    for batch, found in zip(batches, run_batches(name_mentions_batch, items, spec, jobs, scheduler)):
+        cached.update((key, f) for (key, _, _), f in zip(batch, found))
+        if cache:
+            cache.put_many((key, f) for (key, _, _), f in zip(batch, found))
+    for key, (k, _) in zip(keys, todo):
+        results[k][1].extend(ConceptMentions(names[iri], [Mention(*m) for m in mentions]) for iri, mentions in cached[key])
+
+
+def name_mentions_batch(items: list[tuple[str, str, list[tuple[str, list[str]]]]], spec: ExtractorSpec) -> list:
+    """Per (title, abstract, [(name IRI, its forms)]): [(IRI, mention tuples)] in IRI order."""
+    nlp = extractor_for(spec).nlp
     tokenizer = spacy.blank("en", vocab=nlp.vocab).tokenizer  # see VocabMatcher.add_vocabulary
-    for iri, concept in sorted(names.items()):
-        matcher.add(iri, list(tokenizer.pipe(forms_of({iri: concept}, rules))))
-    first_words = {m.group() for f in forms_of(names, rules) if (m := _WORD.search(f))}
-    texts = ((paper.text, (paper, found)) for paper, found in results if _may_name(paper.text, first_words))
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    for iri, labels in sorted({iri: labels for *_, wanted in items for iri, labels in wanted}.items()):
+        matcher.add(iri, list(tokenizer.pipe(labels)))
+    papers = [Paper(title=title, abstract=abstract) for title, abstract, _ in items]
+    out = []
     with nlp.select_pipes(enable=["kg_sentences"]):
-        for doc, (paper, found) in nlp.pipe(texts, as_tuples=True):
-            have = {cm.concept.iri for cm in found}
-            new: dict[str, ConceptMentions] = {}
+        for doc, paper, (*_, wanted) in zip(nlp.pipe(p.text for p in papers), papers, items):
+            allowed = {iri for iri, _ in wanted}
+            new: dict[str, list[tuple]] = {}
             for key, start, end in matcher(doc):
                 iri = nlp.vocab.strings[key]
-                if iri in have:
-                    continue
-                cm = new.setdefault(iri, ConceptMentions(names[iri]))
-                cm.mentions.append(mention_of(doc[start:end], paper, RULE))
-            found.extend(new[iri] for iri in sorted(new))
+                if iri in allowed:
+                    m = mention_of(doc[start:end], paper, RULE)
+                    new.setdefault(iri, []).append((m.text, m.field, m.start, m.end, m.sentence, m.rule, m.sentence_start))
+            out.append(sorted(new.items()))
+    return out
 
 
 def forms_of(names: dict[str, Concept], rules) -> list[str]:
     """The labels of these concepts that read as names."""
     return [f for c in names.values() for f in (c.label, *c.alt_labels) if looks_like_name(f, rules)]
-
-
-def _may_name(text: str, first_words: set[str]) -> bool:
-    """A cheap test before tokenizing: does the first word of any name occur in the text?
-    (A name the matcher finds always starts with a whole \\w+ word of the text.)"""
-    return not first_words.isdisjoint(_WORD.findall(text))
 
 
 def link_work_mentions(graph: nx.MultiDiGraph) -> None:
