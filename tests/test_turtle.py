@@ -54,3 +54,13 @@ def test_every_ontology_term_has_a_label_and_a_comment():
     missing = sorted(str(t) for t in terms if onto.value(t, RDFS.label) is None or onto.value(t, RDFS.comment) is None)
     assert missing == []
     assert onto.value(URIRef("https://w3id.org/kg/ontology"), OWL.versionIRI) is not None
+
+
+def test_large_graphs_stream_line_per_triple_turtle(example_build, tmp_path, monkeypatch):
+    """Past PRETTY_MAX_PAPERS the Turtle is the N-Triples lines under prefixes: same graph."""
+    import kg.exporters.turtle as turtle
+    monkeypatch.setattr(turtle, "PRETTY_MAX_PAPERS", 10)
+    export_turtle(example_build.graph, tmp_path / "large.ttl")
+    text = (tmp_path / "large.ttl").read_text(encoding="utf-8")
+    assert text.startswith("@prefix kg: <https://w3id.org/kg/ontology#> .\n")
+    assert isomorphic(Graph().parse(tmp_path / "large.ttl", format="turtle"), to_rdf(example_build.graph))
