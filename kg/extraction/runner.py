@@ -105,7 +105,7 @@ def extract_corpus(papers: Sequence[Paper], spec: ExtractorSpec, jobs: int = 1, 
         if progress:
             progress(done, len(papers))
     for i, key in enumerate(keys):
-        yield cached[key] if key in cached else fresh.pop(i)
+        yield cached.pop(key) if key in cached else fresh.pop(i)  # hand each over: no second copy kept
 
 
 def run_batches(func: Callable[[list, ExtractorSpec], list], batches: Iterable[list], spec: ExtractorSpec,
