@@ -6,7 +6,7 @@ import math
 
 import pytest
 from click.testing import CliRunner
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, URIRef
 
 from conftest import write
 from kg.api import build, build_model
