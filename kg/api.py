@@ -95,12 +95,11 @@ class BuildResult:
             shown = "; ".join(str(p) for p in self.problems[:5])
             more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
             lines.append(f"skipped {len(self.problems)} bad record(s): {shown}{more}")
-        lines += [
-                  "concepts: " + ", ".join(f"{t.replace('_', ' ')} {c[t]}" for t in CONCEPT_TYPES),
-                 "links: " + ", ".join(f"{c[name]} {name}" for name in LINK_NAMES.values()),
-                 f"repositories: {c['repositories']}",
-                 f"extracted: {self.extraction.extracted} papers ({self.extraction.cached} more from the cache)",
-                 f"time: {self.seconds:.1f} s"]
+        lines += ["concepts: " + ", ".join(f"{t.replace('_', ' ')} {c[t]}" for t in CONCEPT_TYPES),
+                  "links: " + ", ".join(f"{c[name]} {name}" for name in LINK_NAMES.values()),
+                  f"repositories: {c['repositories']}",
+                  f"extracted: {self.extraction.extracted} papers ({self.extraction.cached} more from the cache)",
+                  f"time: {self.seconds:.1f} s"]
         lines += [f"wrote {path}" for path in self.outputs.values()]
         return "\n".join(lines)
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import spacy
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .tokens import hashes, tokens
+from .tokens import form_tokenizer, hashes, tokens
 from .variants import label_variants
 from .vocab import Vocabulary
 
@@ -52,13 +51,9 @@ class VocabMatcher:
             self.add_vocabulary(vocabulary)
 
     def add_vocabulary(self, vocabulary: Vocabulary) -> None:
-        """Compile every term of the vocabulary into the matchers.
-
-        The term forms are tokenized by a tokenizer of their own (sharing the vocab):
-        tokenizing tens of thousands of short forms with the pipeline's tokenizer leaves
-        its cache in a state that makes it 4-5 times slower on every later doc (measured
-        with spaCy 3.8; see bench/scale.py)."""
-        tokenizer = spacy.blank("en", vocab=self.nlp.vocab).tokenizer
+        """Compile every term of the vocabulary into the matchers (forms tokenized by
+        `form_tokenizer`, never the pipeline's own tokenizer)."""
+        tokenizer = form_tokenizer(self.nlp)
         seen: set[tuple[str, str, bool]] = set()
         for term in vocabulary.terms:
             concept = vocabulary.concepts[term.iri]

@@ -18,8 +18,7 @@ def pack(found: list[ConceptMentions], known: dict[str, Concept]) -> Packed:
     for cm in found:
         c = cm.concept
         new = None if c.iri in known else (c.type, c.label, c.alt_labels, c.broader, c.source)
-        mentions = tuple((m.text, m.field, m.start, m.end, m.sentence, m.rule, m.sentence_start) for m in cm.mentions)
-        out.append((c.iri, new, cm.proposed, mentions))
+        out.append((c.iri, new, cm.proposed, tuple(mention_tuple(m) for m in cm.mentions)))
     return out
 
 
@@ -28,7 +27,19 @@ def unpack(packed: Packed, known: dict[str, Concept]) -> list[ConceptMentions]:
     sentences: dict[str, str] = {}  # mentions in one sentence share its string
     for iri, new, proposed, mentions in packed:
         concept = known[iri] if new is None else Concept(iri, *new)
-        found.append(ConceptMentions(concept, [
-            Mention(text, intern(field), start, end, sentences.setdefault(sentence, sentence), intern(rule), sent_start)
-            for text, field, start, end, sentence, rule, sent_start in mentions], proposed))
+        found.append(ConceptMentions(concept, [mention_from(m, sentences) for m in mentions], proposed))
     return found
+
+
+def mention_tuple(m: Mention) -> tuple:
+    """A Mention as a tuple, its fields in order."""
+    return (m.text, m.field, m.start, m.end, m.sentence, m.rule, m.sentence_start)
+
+
+def mention_from(t: tuple, sentences: dict[str, str] | None = None) -> Mention:
+    """The Mention of `mention_tuple`; pass one `sentences` dict per paper so mentions in
+    one sentence share its string."""
+    text, field, start, end, sentence, rule, sentence_start = t
+    if sentences is not None:
+        sentence = sentences.setdefault(sentence, sentence)
+    return Mention(text, intern(field), start, end, sentence, intern(rule), sentence_start)

@@ -6,17 +6,19 @@ batches and turns each doc's spans into per-paper concept mentions with their ev
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from ..model import Concept, ConceptMentions, Mention, Paper
 from . import abbreviations, filters, names, regions  # noqa: F401  (registers the factories)
 from .matcher import SPANS_KEY
 from .names import NEW_CONCEPTS, PROPOSED
-from .tokens import keep_text, tokens
+from .tokens import form_tokenizer, keep_text, tokens
 from .vocab import Vocabulary, load_vocabulary
 
 EXTRACTOR_VERSION = "1"
@@ -42,6 +44,11 @@ class Extractor:
         self.vocabulary = load_vocabulary(vocab_files, builtin=builtin)
         self.nlp = build_pipeline(self.vocabulary)
         self.batch_size = batch_size
+
+    @cached_property
+    def form_tokenizer(self) -> Tokenizer:
+        """For names matched after extraction (`works.py`); made once per process."""
+        return form_tokenizer(self.nlp)
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[tuple[Paper, list[ConceptMentions]]]:
         """Yield each paper with the concepts it mentions, in input order."""

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 
@@ -42,8 +43,10 @@ class ExtractorSpec:
     def from_files(cls, files: Sequence[str | Path], builtin: bool = True) -> "ExtractorSpec":
         return cls(tuple((Path(f).name, Path(f).read_bytes()) for f in files), builtin)
 
+    @cached_property
     def fingerprint(self) -> str:
-        """Changes whenever extraction could give another answer for the same text."""
+        """Changes whenever extraction could give another answer for the same text. Kept:
+        it reads every vocabulary file, and each batch a worker runs asks for it."""
         from .. import __version__
 
         h = hashlib.sha256(f"{__version__}/{EXTRACTOR_VERSION}/{self.builtin}".encode())
@@ -57,7 +60,7 @@ class ExtractorSpec:
 
 def extractor_for(spec: ExtractorSpec) -> Extractor:
     """This process's extractor for `spec`, built on first use."""
-    key = spec.fingerprint()
+    key = spec.fingerprint
     if key not in _EXTRACTORS:
         with tempfile.TemporaryDirectory(prefix="kg-vocab-") as tmp:
             files = []
@@ -87,7 +90,7 @@ def extract_corpus(papers: Sequence[Paper], spec: ExtractorSpec, jobs: int = 1, 
                    cache: MentionCache | None = None, progress: Progress | None = None,
                    counts: Counts | None = None) -> Iterator[Packed]:
     """Packed results for every paper, in order: cached ones read, the rest extracted."""
-    fingerprint = spec.fingerprint()
+    fingerprint = spec.fingerprint
     keys = [paper_key(fingerprint, p.text) for p in papers]
     cached = cache.get_many(keys) if cache else {}
     todo = [i for i, key in enumerate(keys) if key not in cached]

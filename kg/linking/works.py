@@ -12,12 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
-import spacy
 from spacy.matcher import PhraseMatcher
 
 from ..extraction.cache import MentionCache, paper_key
+from ..extraction.packing import mention_from, mention_tuple
 from ..extraction.runner import BATCH, ExtractorSpec, extractor_for, run_batches
-from ..model import Concept, ConceptMentions, Mention, Paper
+from ..model import Concept, ConceptMentions, Paper
 from ..extraction.names import looks_like_name
 from ..extraction.pipeline import mention_of
 from ..extraction.rules import load_rules
@@ -59,7 +59,7 @@ def add_corpus_name_mentions(results: list[tuple[Paper, list[ConceptMentions]]],
         wanted = sorted({iri for w in by_word.keys() & set(_WORD.findall(paper.text)) for iri in by_word[w]} - have)
         if wanted:
             todo.append((k, [(iri, forms[iri]) for iri in wanted]))
-    prefix = spec.fingerprint() + "/corpus-names"
+    prefix = spec.fingerprint + "/corpus-names"
     keys = [paper_key(prefix, results[k][0].text + "\0" + repr(wanted)) for k, wanted in todo]
     cached = cache.get_many(keys) if cache else {}
     missing = [(key, k, wanted) for key, (k, wanted) in zip(keys, todo) if key not in cached]
@@ -70,13 +70,13 @@ def add_corpus_name_mentions(results: list[tuple[Paper, list[ConceptMentions]]],
         if cache:
             cache.put_many((key, f) for (key, _, _), f in zip(batch, found))
     for key, (k, _) in zip(keys, todo):
-        results[k][1].extend(ConceptMentions(names[iri], [Mention(*m) for m in mentions]) for iri, mentions in cached[key])
+        results[k][1].extend(ConceptMentions(names[iri], [mention_from(m) for m in mentions]) for iri, mentions in cached[key])
 
 
 def name_mentions_batch(items: list[tuple[str, str, list[tuple[str, list[str]]]]], spec: ExtractorSpec) -> list:
     """Per (title, abstract, [(name IRI, its forms)]): [(IRI, mention tuples)] in IRI order."""
-    nlp = extractor_for(spec).nlp
-    tokenizer = spacy.blank("en", vocab=nlp.vocab).tokenizer  # see VocabMatcher.add_vocabulary
+    extractor = extractor_for(spec)
+    nlp, tokenizer = extractor.nlp, extractor.form_tokenizer
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     for iri, labels in sorted({iri: labels for *_, wanted in items for iri, labels in wanted}.items()):
         matcher.add(iri, list(tokenizer.pipe(labels)))
@@ -89,8 +89,7 @@ def name_mentions_batch(items: list[tuple[str, str, list[tuple[str, list[str]]]]
             for key, start, end in matcher(doc):
                 iri = nlp.vocab.strings[key]
                 if iri in allowed:
-                    m = mention_of(doc[start:end], paper, RULE)
-                    new.setdefault(iri, []).append((m.text, m.field, m.start, m.end, m.sentence, m.rule, m.sentence_start))
+                    new.setdefault(iri, []).append(mention_tuple(mention_of(doc[start:end], paper, RULE)))
             out.append(sorted(new.items()))
     return out
 
