@@ -14,7 +14,7 @@ import pytest
 
 from conftest import CORPUS
 from kg.api import build_model
-from kg.linking.similarity import MIN_SHARED, THRESHOLD, TOP, add_similarity
+from kg.linking.similarity import DIGITS, MIN_SHARED, THRESHOLD, TOP, add_similarity
 
 
 def reference_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP) -> dict:
@@ -36,7 +36,7 @@ def reference_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, t
         for other in sorted(candidates):
             if len(vec.keys() & vectors[other].keys()) < MIN_SHARED:
                 continue
-            score = _cosine(vec, vectors[other])
+            score = round(_cosine(vec, vectors[other]), DIGITS)
             if score >= threshold:
                 best[paper].append((score, other))
                 best[other].append((score, paper))
@@ -146,3 +146,35 @@ def test_graph_without_papers_gets_no_links():
     graph.add_node("https://w3id.org/kg/concept/x", kind="concept", papers=0)
     add_similarity(graph)
     assert graph.number_of_edges() == 0
+
+
+def recombined_graph(n_papers: int, n_sources: int, seed: int = 0) -> nx.MultiDiGraph:
+    """Papers made of the concepts of two source abstracts, like `bench/scale.py`'s corpora.
+
+    Hundreds of pairs per paper pass the threshold and many scores tie exactly (papers with
+    the same two sources), so only the top-k and its tie-break decide what is kept.
+    """
+    rng = np.random.default_rng(seed)
+    graph = nx.MultiDiGraph()
+    concepts = [f"https://w3id.org/kg/concept/{i:04d}" for i in range(n_sources * 3)]
+    for iri in concepts:
+        graph.add_node(iri, kind="concept", papers=0)
+    sources = [rng.choice(len(concepts), 4, replace=False) for _ in range(n_sources)]
+    for i in range(n_papers):
+        paper = f"https://w3id.org/kg/paper/{rng.bytes(8).hex()}"
+        graph.add_node(paper, kind="paper", title=str(i))
+        first, second = rng.choice(n_sources, 2, replace=False)
+        for c in set(sources[first][:3].tolist()) | set(sources[second][1:].tolist()):
+            graph.add_edge(paper, concepts[c], key="mentions", kind="mentions")
+            graph.nodes[concepts[c]]["papers"] += 1
+    return graph
+
+
+@pytest.mark.parametrize("top", [1, 5])
+def test_many_passing_pairs_keep_each_papers_top_across_blocks(monkeypatch, top):
+    monkeypatch.setattr("kg.linking.similarity.BLOCK", 37)  # many blocks: partners found in earlier ones
+    graph = recombined_graph(900, 25)
+    expected = reference_similarity(graph, top=top)
+    assert len(expected) >= 900 * top // 2
+    add_similarity(graph, top=top)
+    assert_same_links(expected, graph)

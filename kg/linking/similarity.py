@@ -24,6 +24,9 @@ all pairs similarity search", WWW 2007) and are scored exactly, a block of rows 
 - Each remaining candidate is then scored on all its concepts, so weights, the two-shared-concepts
   rule, the threshold and the top-k (ties broken by the other paper's IRI) are the ones
   the per-pair definition gives.
+- Only each paper's best `top` so far is held (`_Best`), not every pair over the threshold:
+  a corpus of near-duplicates passes tens of millions, and a candidate that cannot beat
+  both its papers' current `top`-th score is not even scored.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ TOP = 5
 MIN_SHARED = 2  # one shared concept is a coincidence, not a relation
 BLOCK = 1024  # rows joined at a time: bounds the candidate arrays held at once
 SLACK = 1e-6  # bounds keep this margin, so float rounding loses no pair
+DIGITS = 12  # cosines are ranked rounded: equal ones summed in another order still tie
 
 
 def add_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP) -> None:
@@ -96,16 +100,54 @@ class _Prefixes:
 def _linked_pairs(matrix: sp.csr_matrix, threshold: float, top: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Index pairs a < b (sorted) kept by either side's top `top`, with their cosine."""
     prefixes = _prefixes(matrix, threshold)
-    found = [_block_links(matrix, prefixes, start, min(start + BLOCK, matrix.shape[0]), threshold)
-             for start in range(0, matrix.shape[0], BLOCK)]
-    first, second, score = (np.concatenate(part) for part in zip(*found))
-    rows, cols, score = np.concatenate((first, second)), np.concatenate((second, first)), np.tile(score, 2)
-    order = np.lexsort((cols, -score, rows))
-    rows, cols, score = rows[order], cols[order], score[order]
-    best = np.arange(len(rows)) - np.searchsorted(rows, rows) < top
-    size = matrix.shape[0]
-    keys, where = np.unique(np.minimum(rows, cols)[best] * size + np.maximum(rows, cols)[best], return_index=True)
-    return keys // size, keys % size, score[best][where]
+    best = _Best(matrix.shape[0], top)
+    for start in range(0, matrix.shape[0], BLOCK):
+        best.offer(*_block_links(matrix, prefixes, start, min(start + BLOCK, matrix.shape[0]), threshold, best.floor))
+    return best.pairs()
+
+
+class _Best:
+    """Each paper's best `top` partners so far (highest cosine, then lowest index), updated a block at a time.
+
+    Holding only these, not every linked pair, keeps memory at papers x top however many
+    pairs pass the threshold; and a candidate whose upper bound is below both papers' current
+    `top`-th score cannot be kept, so it need not be scored (`floor`).
+    """
+
+    def __init__(self, size: int, top: int) -> None:
+        self.size, self.top = size, top
+        self.score = np.full((size, top), -np.inf)
+        self.partner = np.full((size, top), size)
+
+    @property
+    def floor(self) -> np.ndarray:
+        """Each paper's `top`-th best score so far: a pair must reach it on one side to be kept."""
+        return self.score[:, -1]
+
+    def offer(self, first: np.ndarray, second: np.ndarray, score: np.ndarray) -> None:
+        """Merge linked pairs (both directions) into each paper's best."""
+        rows, cols, score = np.concatenate((first, second)), np.concatenate((second, first)), np.tile(score, 2)
+        hopeful = score >= self.floor[rows]
+        rows, cols, score = rows[hopeful], cols[hopeful], score[hopeful]
+        touched = np.unique(rows)
+        rows = np.concatenate((rows, np.repeat(touched, self.top)))
+        cols = np.concatenate((cols, self.partner[touched].ravel()))
+        score = np.concatenate((score, self.score[touched].ravel()))
+        order = np.lexsort((cols, -score, rows))
+        rows, cols, score = rows[order], cols[order], score[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+        kept = rank < self.top
+        self.score[rows[kept], rank[kept]] = score[kept]
+        self.partner[rows[kept], rank[kept]] = cols[kept]
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The union of every paper's best as pairs a < b, sorted, with their cosine."""
+        rows = np.repeat(np.arange(self.size), self.top)
+        cols, score = self.partner.ravel(), self.score.ravel()
+        found = cols < self.size
+        rows, cols, score = rows[found], cols[found], score[found]
+        keys, where = np.unique(np.minimum(rows, cols) * self.size + np.maximum(rows, cols), return_index=True)
+        return keys // self.size, keys % self.size, score[where]
 
 
 def _prefixes(matrix: sp.csr_matrix, threshold: float) -> _Prefixes:
@@ -137,23 +179,28 @@ def _levels(width: int) -> np.ndarray:
 
 
 def _block_links(matrix: sp.csr_matrix, prefixes: _Prefixes, start: int, stop: int,
-                 threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 threshold: float, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Linked pairs (a, b, cosine) with start <= a < stop and a < b.
 
     Candidates share a suffix concept; `joined` holds their dot product over concepts in
     both suffixes. Every other shared concept ranks below the larger of the two cuts, so it
     lies in that paper's prefix: the rest of the cosine is at most that prefix's norm times
     the other paper's norm below the same rank. Pairs that cannot reach the threshold even
-    so are dropped before the exact score.
+    so are dropped before the exact score, and so are those that cannot reach either
+    paper's `top`-th best score so far (`floor`).
     """
     joined = prefixes.suffix[start:stop] @ prefixes.suffix[start:].T
     rows = np.repeat(np.arange(start, stop), np.diff(joined.indptr))
     cols = joined.indices + start
+    need = np.maximum(np.minimum(floor[rows], floor[cols]), threshold) - SLACK
+    near = (cols > rows) & (joined.data + prefixes.norm.max(initial=0.0) >= need)  # rest < any prefix norm
+    rows, cols, dot, need = rows[near], cols[near], joined.data[near], need[near]
     outer = np.where(prefixes.cut[rows] >= prefixes.cut[cols], rows, cols)
     rest = prefixes.norm[outer] * prefixes.below[rows + cols - outer, prefixes.level[outer]]
-    hopeful = (cols > rows) & (joined.data + rest >= threshold - SLACK)
+    hopeful = dot + rest >= need
     rows, cols = rows[hopeful], cols[hopeful]
     score, shared = _score(matrix, start, stop, rows, cols)
+    score = np.round(score, DIGITS)
     linked = (shared >= MIN_SHARED) & (score >= threshold)
     return rows[linked], cols[linked], score[linked]
 
