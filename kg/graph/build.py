@@ -41,11 +41,15 @@ def build_graph(results: Iterable[tuple[str, Paper, list[ConceptMentions]]],
     `known` holds vocabulary concepts, used to add the ancestors of mentioned concepts.
     """
     graph = nx.MultiDiGraph()
+    together: dict[tuple[str, str], list[str]] = {}  # concept pair -> papers mentioning both
     for iri, paper, found in results:
         add_paper(graph, iri, paper)
         for cm in found:
             add_mentions(graph, iri, cm)
-        add_cooccurrences(graph, iri, sorted({cm.concept.iri for cm in found}))
+        for pair in combinations(sorted({cm.concept.iri for cm in found}), 2):
+            together.setdefault(pair, []).append(iri)
+    graph.add_edges_from((a, b, "cooccurs", {"kind": "cooccurs", "weight": len(papers), "papers": papers})
+                         for (a, b), papers in together.items())
     add_hierarchy(graph, known or {})
     return graph
 
@@ -63,16 +67,6 @@ def add_mentions(graph: nx.MultiDiGraph, paper_iri: str, cm: ConceptMentions) ->
     graph.nodes[concept.iri]["papers"] += 1
     graph.add_edge(paper_iri, concept.iri, key="mentions", kind="mentions", relation=RELATIONS[concept.type],
                    count=len(cm.mentions), mentions=list(cm.mentions), proposed=cm.proposed)
-
-
-def add_cooccurrences(graph: nx.MultiDiGraph, paper_iri: str, concept_iris: list[str]) -> None:
-    for a, b in combinations(concept_iris, 2):
-        if graph.has_edge(a, b, key="cooccurs"):
-            data = graph.edges[a, b, "cooccurs"]
-            data["weight"] += 1
-            data["papers"].append(paper_iri)
-        else:
-            graph.add_edge(a, b, key="cooccurs", kind="cooccurs", weight=1, papers=[paper_iri])
 
 
 def add_hierarchy(graph: nx.MultiDiGraph, known: dict[str, Concept]) -> None:

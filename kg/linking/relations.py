@@ -67,43 +67,39 @@ def add_associations(graph: nx.MultiDiGraph) -> None:
 
 
 def add_typed_relations(graph: nx.MultiDiGraph) -> None:
-    """Add typed relation edges from sentences that state them."""
+    """Add typed relation edges from sentences that state them.
+
+    Evidence is gathered per (subject, object, relation) first and the edges added once: a
+    relation between two common concepts has thousands of sentences in a large corpus.
+    """
     relations = load_relations()
+    found: dict[tuple[str, str, str], dict[tuple, dict]] = {}
     for paper, sentences in _sentences(graph).items():
         for (field, start, sentence), concepts in sentences.items():
             words = {w.lower() for w in _WORD.findall(sentence)}
             for rel in relations:
                 if not rel.cues & words:
                     continue
-                for subj, subj_m in concepts.get(rel.subject_type, []):
-                    for obj, obj_m in concepts.get(rel.object_type, []):
-                        _add_relation(graph, rel.name, subj, obj, dict(
+                for subj in concepts.get(rel.subject_type, []):
+                    for obj in concepts.get(rel.object_type, []):
+                        evidence = found.setdefault((subj, obj, rel.name), {})
+                        evidence.setdefault((paper, field, start), dict(
                             paper=paper, field=field, start=start, end=start + len(sentence),
                             sentence=sentence, rule=f"relation:{rel.name}"))
+    graph.add_edges_from((subj, obj, name, {"kind": name, "evidence": list(evidence.values()),
+                                            "papers": len({paper for paper, _, _ in evidence})})
+                         for (subj, obj, name), evidence in found.items())
 
 
 def _sentences(graph: nx.MultiDiGraph) -> dict:
-    """paper -> (field, sentence start, sentence) -> type -> [(concept, mention)]."""
+    """paper -> (field, sentence start, sentence) -> type -> [concept], papers and concepts in IRI order."""
     out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for paper, concept, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        if key != "mentions":
-            continue
-        ctype = graph.nodes[concept]["type"]
-        seen = set()
-        for m in data["mentions"]:
-            where = (m.field, m.sentence_start, m.sentence)
-            if where not in seen:
-                seen.add(where)
-                out[paper][where][ctype].append((concept, m))
+    nodes = graph.nodes
+    for paper, targets in sorted(graph.adjacency()):
+        for concept in sorted(c for c, keys in targets.items() if "mentions" in keys):
+            ctype = nodes[concept]["type"]
+            for m in targets[concept]["mentions"]["mentions"]:
+                concepts = out[paper][(m.field, m.sentence_start, m.sentence)][ctype]
+                if concept not in concepts[-1:]:
+                    concepts.append(concept)
     return out
-
-
-def _add_relation(graph: nx.MultiDiGraph, name: str, subj: str, obj: str, evidence: dict) -> None:
-    if graph.has_edge(subj, obj, key=name):
-        data = graph.edges[subj, obj, name]
-        if evidence not in data["evidence"]:
-            data["evidence"].append(evidence)
-    else:
-        graph.add_edge(subj, obj, key=name, kind=name, evidence=[evidence])
-    data = graph.edges[subj, obj, name]
-    data["papers"] = len({e["paper"] for e in data["evidence"]})
