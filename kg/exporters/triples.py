@@ -36,7 +36,6 @@ PREFIXES = {"kg": str(KG), "skos": SKOS, "dcterms": DCTERMS, "schema": SCHEMA, "
             "rdf": RDF, "xsd": XSD}
 CLASSES = {"method": "Method", "dataset": "Dataset", "modality": "Modality", "brain_region": "BrainRegion"}
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _A = f"<{RDF}type>"
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%-._~"
 
@@ -56,8 +55,11 @@ def kg(name: str) -> str:
 
 
 def text(value: str) -> str:
-    """A plain (xsd:string) literal."""
-    return f'"{value.translate(_ESCAPES)}"'
+    """A plain (xsd:string) literal.
+
+    Four `str.replace` (backslash first) run in C; `str.translate` with a dict calls back
+    per character, and abstracts make this the export's hottest function."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
 def number(value: int | float | bool) -> str:

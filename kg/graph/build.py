@@ -93,12 +93,12 @@ def _add_concept(graph: nx.MultiDiGraph, concept: Concept) -> None:
 
 def papers(graph: nx.MultiDiGraph, stubs: bool = False) -> Iterator[tuple[str, dict]]:
     """Paper nodes in IRI order; `stubs` adds papers known only from references."""
-    return ((n, d) for n, d in sorted(graph.nodes(data=True)) if d["kind"] == "paper" and (stubs or not d.get("stub")))
+    return iter(sorted((n, d) for n, d in graph.nodes(data=True) if d["kind"] == "paper" and (stubs or not d.get("stub"))))
 
 
 def concepts(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
     """Concept nodes in IRI order."""
-    return ((n, d) for n, d in sorted(graph.nodes(data=True)) if d["kind"] == "concept")
+    return iter(sorted((n, d) for n, d in graph.nodes(data=True) if d["kind"] == "concept"))
 
 
 def edges(graph: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, str, dict]]:
