@@ -14,7 +14,6 @@ the `max_nodes` most linked nodes are drawn (ties broken by IRI), so the page st
 from __future__ import annotations
 
 import heapq
-
 import json
 import re
 from dataclasses import dataclass
