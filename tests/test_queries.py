@@ -1,11 +1,13 @@
 """Every example query runs on the example corpus and answers what it says it answers."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from kg.graph import edges
 from kg.query import load_graph, run_query
 
 QUERIES = sorted((ROOT / "examples" / "queries").glob("*.rq"))
@@ -42,6 +44,7 @@ def test_datasets_per_method_counts_papers(rdf):
     assert columns == ["method", "dataset", "papers"]
     counts = [int(r[2]) for r in rows]
     assert counts == sorted(counts, reverse=True) and counts[0] >= 2
+    assert {r[0] for r in rows} == {"transformer"} and ["transformer", "CIFAR-10", "3"] in rows
 
 
 def test_papers_per_brain_region_counts_distinct_papers(rdf):
@@ -77,23 +80,36 @@ def test_papers_sharing_methods_count_rare_shared_methods(rdf, example_build):
         assert int(shared) == len(rare_methods(title1) & rare_methods(title2)) >= 2
 
 
-def test_proposed_methods_include_lilo(rdf):
+def test_proposed_methods_rank_proposals_by_uptake(rdf, example_build):
+    """Rows are the 50 proposed concepts most papers mention, with their proposers."""
     _, rows = answer(rdf, "proposed-methods")
-    assert any(r[0] == "LILO" and r[1].startswith("LILO:") for r in rows)
+    g = example_build.graph
+    proposers = Counter(g.nodes[c]["label"] for _, c, d in edges(g, "mentions") if d["proposed"])
+    uses = {g.nodes[c]["label"]: g.nodes[c]["papers"] for _, c, d in edges(g, "mentions") if d["proposed"]}
+    expected = sorted(proposers, key=lambda name: (-uses[name], name))[:50]
+    assert [r[0] for r in rows] == expected
+    assert all(int(r[1]) == proposers[r[0]] and int(r[2]) == uses[r[0]] for r in rows)
+    assert ["Kolmogorov-Arnold network", "1", "4"] in rows
 
 
 def test_evidence_offsets_point_at_the_mentioned_text(rdf, example_build):
     _, rows = answer(rdf, "evidence-for-region")
     by_title = {d["title"]: d for _, d in example_build.graph.nodes(data=True) if d["kind"] == "paper"}
+    assert {r[0] for r in rows} == {"hippocampus"} and len({r[5] for r in rows}) == 2
     for region, text, field, start, end, title, sentence in rows:
         assert by_title[title][field][int(start):int(end)] == text
         assert text in sentence
 
 
-def test_work_mentions_name_the_proposing_paper(rdf):
-    _, rows = answer(rdf, "work-mentions")
-    assert ("Kolmogorov-Arnold network", "KAN: Kolmogorov-Arnold Networks") in {(r[1], r[2]) for r in rows}
-    assert all(r[0] != r[2] for r in rows)
+def test_work_mentions_name_the_proposing_paper(rdf, example_build):
+    """Each row counts the other papers whose text names the work of the proposing paper."""
+    columns, rows = answer(rdf, "work-mentions")
+    g = example_build.graph
+    naming = Counter((g.nodes[b]["title"], g.nodes[c]["label"]) for a, b, d in edges(g, "mentionsWorkOf")
+                     for c in d["concepts"])
+    assert columns == ["work", "proposer", "papers"]
+    assert {(r[1], r[0]): int(r[2]) for r in rows} == dict(naming.most_common(25))
+    assert ["Kolmogorov-Arnold network", "KAN: Kolmogorov-Arnold Networks", "3"] in rows
 
 
 def test_associations_rank_by_npmi(rdf):
