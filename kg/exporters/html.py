@@ -114,7 +114,22 @@ def select_view(graph: nx.MultiDiGraph, options: HtmlOptions) -> nx.MultiDiGraph
     keep = set(ranked[: options.max_nodes])
     if options.focus:
         keep.add(center)
-    return graph.subgraph(keep)
+    return _drawn(graph, keep)
+
+
+def _drawn(graph: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
+    """The kept nodes and the edges among them, as a small graph of their own.
+
+    Why not `graph.subgraph(keep)`: the page reads its edges once per link kind and each
+    node's degree, and every such read of a subgraph view filters the whole adjacency of
+    the hub concepts again (1.8M checks per pass at 100k papers, 12 s of the export); one
+    pass here copies what is drawn (attribute dicts shared, not copied)."""
+    kept = [n for n in graph if n in keep]  # the model's order, so the page is the same each run
+    small = nx.MultiDiGraph()
+    small.add_nodes_from((n, graph.nodes[n]) for n in kept)
+    small.add_edges_from((u, v, k, d) for u in kept for v, by_key in graph.succ[u].items() if v in keep
+                         for k, d in by_key.items())
+    return small
 
 
 def find_node(graph: nx.MultiDiGraph, text: str) -> str:
