@@ -19,7 +19,7 @@ from .matcher import SPANS_KEY
 from .names import looks_like_name, new_concept
 from .pairs import find_pairs
 from .rules import Rules, load_rules
-from .tokens import hashes, tokens
+from .tokens import hashes, text_of, tokens
 from .vocab import Vocabulary
 
 
@@ -54,30 +54,31 @@ class AbbreviationBinder:
             added.extend(self._bind(doc, lf, sf, spans, dropped))
         if added or dropped:
             keep = [s for s in spans if not any(_overlaps(s, a) for a in added)
-                    and (s.text.rstrip("s"), s.kb_id_) not in dropped and (s.text, s.kb_id_) not in dropped]
+                    and (text_of(s).rstrip("s"), s.kb_id_) not in dropped and (text_of(s), s.kb_id_) not in dropped]
             doc.spans[SPANS_KEY] = filter_spans(added + keep)
         return doc
 
     def _bind(self, doc: Doc, lf: Span, sf: Span, spans: list[Span], dropped: set[tuple[str, str]]) -> list[Span]:
+        short, long = text_of(sf), text_of(lf)
         target = _concept_of_long_form(lf, spans)
         if target is None:
             known = _covering(sf, spans)
-            if known is not None and self._fits(lf.text, known[1]):
+            if known is not None and self._fits(long, known[1]):
                 target = known
             elif known is not None:
-                dropped.add((sf.text, known[1]))
+                dropped.add((short, known[1]))
         if target is None:
             ctype = self._new_type(lf, sf)
             if ctype is None:
                 return []
-            label, alt = (sf.text, lf.text) if self._coined(sf.text) else (lf.text, sf.text)
+            label, alt = (short, long) if self._coined(short) else (long, short)
             iri = concept_iri(ctype, label)
             new_concept(doc, iri, label, ctype, alt)
             target = (ctype, iri)
         ctype, iri = target
         out = [s for s in spans if s.kb_id_ == iri and s.start == lf.start and s.end == lf.end]
         out = out or [Span(doc, lf.start, lf.end, label=ctype, kb_id=iri, span_id="abbreviation:long-form")]
-        for start, end in _occurrences(doc, sf.text):
+        for start, end in _occurrences(doc, short):
             out.append(Span(doc, start, end, label=ctype, kb_id=iri, span_id="abbreviation"))
         return out
 
@@ -85,10 +86,10 @@ class AbbreviationBinder:
     def _new_type(self, lf: Span, sf: Span) -> str | None:
         """Type of a new concept defined here: by the long form's head noun, or "method"
         for a mixed-case coined name ("BrainDiVE", "LogiCoT") whatever the head."""
-        if lf[0].is_stop or lf.text.lower() in self.rules.not_a_concept:
+        if lf[0].is_stop or text_of(lf).lower() in self.rules.not_a_concept:
             return None
         ctype = self.rules.head_nouns.get(lf[-1].lower_)
-        if ctype is None and self._coined(sf.text):
+        if ctype is None and self._coined(text_of(sf)):
             ctype = "method"
         return ctype
 

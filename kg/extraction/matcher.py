@@ -29,6 +29,8 @@ class _Target:
     ctype: str
     context: frozenset[str]
     rule: str
+    words: frozenset[int] = frozenset()  # context words and their plurals, as ORTH hashes
+    phrases: tuple[str, ...] = ()  # context phrases, found in the lower-case text
 
 
 @Language.factory("kg_vocab_matcher", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY})
@@ -56,7 +58,10 @@ class VocabMatcher:
         seen: set[tuple[str, str, bool]] = set()
         for term in vocabulary.terms:
             concept = vocabulary.concepts[term.iri]
-            target = _Target(term.iri, concept.type, term.context, "vocab:" + _file_of(concept.iri, vocabulary))
+            words = [w for w in term.context if " " not in w and "-" not in w]
+            target = _Target(term.iri, concept.type, term.context, "vocab:" + _file_of(concept.iri, vocabulary),
+                             hashes(self.nlp.vocab.strings, [*words, *(w + "s" for w in words)]),
+                             tuple(sorted(term.context.difference(words))))
             key = f"{term.iri}|{','.join(sorted(term.context))}"
             self.targets[self.nlp.vocab.strings.add(key)] = target
             forms = [f for f in sorted(label_variants(term.text, term.case_sensitive)) if (f, term.iri, term.case_sensitive) not in seen]
@@ -68,7 +73,7 @@ class VocabMatcher:
         spans = []
         for key, start, end in sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0])):
             target = self.targets[key]
-            if target.context and not _in_context(target.context, doc, start, end):
+            if target.context and not _in_context(target, doc, start, end):
                 continue
             if target.ctype in _VERSIONED:
                 end = _version_end(doc, end)
@@ -90,19 +95,17 @@ def _version_end(doc: Doc, end: int) -> int:
     return end
 
 
-def _in_context(context: frozenset[str], doc: Doc, start: int, end: int) -> bool:
+def _in_context(target: _Target, doc: Doc, start: int, end: int) -> bool:
     """True when a context term occurs outside the matched span itself.
 
     Single words (or their plural) are looked up by token; phrases ("graph neural") in the text.
     """
     t = tokens(doc)
-    for term in context:
-        if " " in term or "-" in term:
-            span_start, span_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-            if any(not span_start <= i < span_end for i in _find_all(t.lower_text, term)):
-                return True
-        elif any(not start <= i < end for i in t.where(hashes(doc.vocab.strings, (term, term + "s")))):
-            return True
+    if any(not start <= i < end for i in t.where(target.words)):
+        return True
+    if target.phrases:
+        span_start, span_end = t.idx[start], doc[end - 1].idx + len(doc[end - 1])
+        return any(not span_start <= i < span_end for term in target.phrases for i in _find_all(t.lower_text, term))
     return False
 
 

@@ -20,7 +20,7 @@ from ..linking.iris import concept_iri
 from .matcher import SPANS_KEY
 from .pairs import find_pairs
 from .rules import Rules, load_rules
-from .tokens import hashes, tokens
+from .tokens import hashes, text_of, tokens
 
 NEW_CONCEPTS = "kg_new_concepts"  # doc.user_data key: iri -> (label, type, alt labels)
 PROPOSED = "kg_proposed"  # doc.user_data key: set of concept IRIs the paper proposes
@@ -90,9 +90,9 @@ class NewNameFinder:
         found += self._cued_names(doc)
         found += self._headed_names(doc)
         added: list[Span] = []
-        defined = {sf.text for _, sf in find_pairs(doc)}
+        defined = {text_of(sf) for _, sf in find_pairs(doc)}
         for name, ctype, rule, proposed in found:
-            if name.text in defined:
+            if text_of(name) in defined:
                 continue  # a defined short form: the abbreviation rule decided about it
             existing = _same(name, spans + added)
             if existing is not None:
@@ -101,8 +101,8 @@ class NewNameFinder:
                 if proposed and rule == "new-name:title" and (existing.start, existing.end) == (name.start, name.end):
                     doc.user_data.setdefault(PROPOSED, set()).add(existing.kb_id_)
                 continue
-            iri = concept_iri(ctype, name.text)
-            new_concept(doc, iri, name.text, ctype)
+            iri = concept_iri(ctype, text_of(name))
+            new_concept(doc, iri, text_of(name), ctype)
             if proposed:
                 doc.user_data.setdefault(PROPOSED, set()).add(iri)
             added += [Span(doc, s, e, label=ctype, kb_id=iri, span_id=rule) for s, e in _occurrences(doc, name)]
@@ -111,22 +111,24 @@ class NewNameFinder:
         return doc
 
     def _title_name(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
-        title = doc[:tokens(doc).first_line_end()].text
+        t = tokens(doc)
+        end = t.first_line_end()
+        title = t.text[:t.idx[end]] if end < len(t.idx) else t.text  # `doc[:end].text` walks the tokens
         colon = title.find(":")
         if colon <= 0:
             return []
         start = title.rfind(". ", 0, colon) + 2 if ". " in title[:colon] else 0
         name = doc.char_span(start, colon, alignment_mode="contract")
-        if name is None or len(name) > _MAX_NAME_TOKENS or name.text.lower() in self.rules.not_a_title_name:
+        if name is None or len(name) > _MAX_NAME_TOKENS or text_of(name).lower() in self.rules.not_a_title_name:
             return []
         known = [sp for sp in doc.spans.get(SPANS_KEY, []) if (sp.start, sp.end) == (name.start, name.end)]
         if known and known[0].label_ in {"method", "dataset"} and self._proper(known[0].kb_id_):
             return [(name, known[0].label_, "new-name:title", True)]  # "Mamba: Linear-Time ..."
         if not all(t.text[0].isupper() or t.is_digit or t.text in "-" for t in name) or name[0].is_stop:
             return []
-        if not any(looks_like_name(compound_at(doc, t.i).text, self.rules) for t in name):
+        if not any(looks_like_name(text_of(compound_at(doc, t.i)), self.rules) for t in name):
             return []
-        if len(name.text.split()) == 1 and not looks_like_name(name.text, self.rules):
+        if len(text_of(name).split()) == 1 and not looks_like_name(text_of(name), self.rules):
             return []
         rest = title[colon + 1:].lower()
         ctype = "dataset" if any(cue in rest.split() for cue in self.rules.dataset_cues) else "method"
@@ -148,8 +150,8 @@ class NewNameFinder:
             else:
                 continue
             if name is not None:
-                following = doc[name.end: name.end + 3].text.lower().split()
-                ctype = "dataset" if any(w in self.rules.dataset_cues for w in following + window.text.lower().split()[:3]) else "method"
+                following = text_of(doc[name.end: name.end + 3]).lower().split()
+                ctype = "dataset" if any(w in self.rules.dataset_cues for w in following + text_of(window).lower().split()[:3]) else "method"
                 out.append((name, ctype, rule, True))
         return out
 
@@ -163,11 +165,11 @@ class NewNameFinder:
             if tok.i > 0 and doc[tok.i - 1].text == "(":
                 continue  # a short form being defined: the abbreviation rule owns it
             name = compound_at(doc, tok.i)
-            if not test(name.text, self.rules):
+            if not test(text_of(name), self.rules):
                 continue
             while coined and name.end < len(doc) and name.end - name.start < _MAX_NAME_TOKENS:
                 more = compound_at(doc, name.end)
-                if not (more.text[:1].isupper() and more[0].is_alpha):
+                if not (text_of(more)[:1].isupper() and more[0].is_alpha):
                     break
                 name = doc[name.start:more.end]
             return name
@@ -184,7 +186,7 @@ class NewNameFinder:
             if ctype is None or tok.i == 0:
                 continue
             name = compound_ending_at(doc, tok.i - 1)
-            if looks_like_name(name.text, self.rules):
+            if looks_like_name(text_of(name), self.rules):
                 out.append((name, ctype, f"new-name:{ctype}", False))
         return out
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-from .tokens import tokens
+from .tokens import text_of, tokens
 
 _KEY = "kg_pairs"
+_OPEN = frozenset([get_string_id("(")])
+_CLOSE = get_string_id(")")
+_STOPS = frozenset(get_string_id(c) for c in (")", ";", ","))  # where a short form's parenthesis ends
 _SF = re.compile(r"^[A-Za-z0-9][\w\-/&.+]{0,9}$")
 
 
@@ -49,16 +53,17 @@ def find_pairs(doc: Doc) -> list[tuple[Span, Span]]:
 
 def _pairs(doc: Doc) -> Iterator[tuple[Span, Span]]:
     t = tokens(doc)
-    for i in t.where(frozenset([doc.vocab.strings["("]]), "orth"):
-        if i + 2 >= len(doc) or i == 0:
+    orth, n = t.orth, len(t.orth)
+    for i in t.where(_OPEN, "orth"):
+        if i + 2 >= n or i == 0:
             continue
-        close = next((j for j in range(i + 1, min(i + 6, len(doc))) if doc[j].text in {")", ";", ","}), None)
-        if close is None or doc[close].text != ")" or close == i + 1:
+        close = next((j for j in range(i + 1, min(i + 6, n)) if orth[j] in _STOPS), None)
+        if close is None or orth[close] != _CLOSE or close == i + 1:
             continue
         sf = _unquote(doc[i + 1: close])
-        if sf is None or not is_short_form(sf.text):
+        if sf is None or not is_short_form(text_of(sf)):
             continue
-        lf = _long_form(doc, i, sf.text)
+        lf = _long_form(doc, i, text_of(sf))
         if lf is not None:
             yield lf, sf
 
@@ -77,11 +82,11 @@ def _long_form(doc: Doc, paren: int, short: str) -> Span | None:
     n_letters = sum(ch.isalnum() for ch in short)
     window_start = max(tokens(doc).sentence_start(paren - 1), paren - min(n_letters + 5, n_letters * 2) - 2)
     window = doc[window_start:paren]
-    found = best_long_form(short, window.text)
+    found = best_long_form(short, text_of(window))
     if not found or short.lower() in found.lower().split() or len(found) <= len(short):
         return None
     end_char = window.end_char
     span = doc.char_span(end_char - len(found), end_char, alignment_mode="expand")
-    if span is None or span.text.startswith(("(", "-")) or "\n" in span.text:
+    if span is None or text_of(span).startswith(("(", "-")) or "\n" in text_of(span):
         return None
     return span

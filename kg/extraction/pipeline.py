@@ -18,7 +18,7 @@ from ..model import Concept, ConceptMentions, Mention, Paper
 from . import abbreviations, filters, names, regions  # noqa: F401  (registers the factories)
 from .matcher import SPANS_KEY
 from .names import NEW_CONCEPTS, PROPOSED
-from .tokens import form_tokenizer, keep_text, tokens
+from .tokens import form_tokenizer, keep_text, text_of, tokens
 from .vocab import Vocabulary, load_vocabulary
 
 EXTRACTOR_VERSION = "1"
@@ -68,7 +68,7 @@ class Extractor:
         for span in sorted(doc.spans[SPANS_KEY], key=lambda s: s.start):
             iri = span.kb_id_
             if iri not in grouped:
-                grouped[iri] = ConceptMentions(self._concept(iri, span.label_, span.text, new), proposed=iri in proposed)
+                grouped[iri] = ConceptMentions(self._concept(iri, span.label_, text_of(span), new), proposed=iri in proposed)
             grouped[iri].mentions.append(mention_of(span, paper))
         return list(grouped.values())
 
@@ -85,8 +85,9 @@ def mention_of(span: Span, paper: Paper, rule: str | None = None) -> Mention:
     offset = paper.abstract_offset
     in_title = span.start_char < offset or not paper.abstract
     field, base = ("title", 0) if in_title else ("abstract", offset)
-    start, end = tokens(span.doc).sentence_chars(span.start)
+    t = tokens(span.doc)  # its text is `paper.text`, made once
+    start, end = t.sentence_chars(span.start)
     return Mention(
-        text=span.text, field=field, start=span.start_char - base, end=span.end_char - base,
-        sentence=paper.text[start:end], rule=rule or span.id_, sentence_start=start - base,
+        text=t.text[span.start_char:span.end_char], field=field, start=span.start_char - base, end=span.end_char - base,
+        sentence=t.text[start:end], rule=rule or span.id_, sentence_start=start - base,
     )

@@ -12,15 +12,16 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import cached_property
+from itertools import compress
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START
+from spacy.attrs import IDX, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline.sentencizer import Sentencizer
 from spacy.strings import StringStore
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 _KEY = "kg_tokens"
 _TEXT = "kg_text"
@@ -30,12 +31,12 @@ class Tokens:
     """The arrays of one doc: ORTH and LOWER hashes, character offsets, sentences.
 
     Plain lists, not numpy: docs are a few hundred tokens, where a list scan with a set
-    test beats a vectorised call's overhead."""
+    test beats a vectorised call's overhead. Only what every doc needs is read: each
+    attribute read costs as much as a scan (lexeme flags are asked of single tokens)."""
 
     def __init__(self, doc: Doc):
-        arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT, IS_SPACE])
         self.doc = doc
-        self.orth, self.lower, self.idx, self.is_punct, self.is_space = arr.T.tolist()
+        self.orth, self.lower, self.idx = doc.to_array([ORTH, LOWER, IDX]).T.tolist()
         self.sent_starts: list[int] = [0]  # token index of each sentence start
 
     @cached_property
@@ -58,8 +59,19 @@ class Tokens:
 
     @cached_property
     def line_breaks(self) -> list[int]:
-        """Tokens holding a line break (spaCy keeps line breaks as whitespace tokens)."""
-        return [i for i, space in enumerate(self.is_space) if space and "\n" in self.doc[i].text]
+        """Tokens holding a line break (spaCy keeps line breaks as whitespace tokens):
+        found in the text, then the token at each one's offset."""
+        text, idx, found = self.text, self.idx, []
+        at = text.find("\n")
+        while at >= 0:
+            i = bisect_right(idx, at) - 1
+            if not found or found[-1] != i:
+                found.append(i)
+            at = text.find("\n", at + 1)
+        return found
+
+    def is_space(self, i: int) -> bool:
+        return self.doc[i].is_space
 
     def where(self, hashes: frozenset[int], attr: str = "lower") -> list[int]:
         """Indices of tokens whose ORTH or LOWER hash is one of `hashes`. Most asks find
@@ -67,7 +79,7 @@ class Tokens:
         values, present = (self.orth, self.orth_set) if attr == "orth" else (self.lower, self.lower_set)
         if present.isdisjoint(hashes):
             return []
-        return [i for i, h in enumerate(values) if h in hashes]
+        return list(compress(range(len(values)), map(hashes.__contains__, values)))
 
     def find(self, words: list[int]) -> list[int]:
         """Start indices of the token sequence with these ORTH hashes."""
@@ -90,9 +102,9 @@ class Tokens:
     def sentence_chars(self, token: int) -> tuple[int, int]:
         """(start, end) characters of the sentence of `token`, without surrounding space."""
         start, end = self.sentence_start(token), self.sentence_end(token)
-        while start < end - 1 and self.is_space[start]:
+        while start < end - 1 and self.is_space(start):
             start += 1
-        while end - 1 > start and self.is_space[end - 1]:
+        while end - 1 > start and self.is_space(end - 1):
             end -= 1
         last = self.doc[end - 1]
         return self.idx[start], last.idx + len(last.text)
@@ -104,6 +116,11 @@ def tokens(doc: Doc) -> Tokens:
     if found is None:
         found = doc.user_data[_KEY] = Tokens(doc)
     return found
+
+
+def text_of(span: Span) -> str:
+    """`span.text`, cut from the doc's text: `Span.text` makes a `Token` per token and joins them."""
+    return tokens(span.doc).text[span.start_char:span.end_char]
 
 
 def keep_text(nlp: Language) -> None:
@@ -156,7 +173,7 @@ class Sentences:
         starts = {0}
         for i in t.where(self.final, "orth"):
             j = i + 1
-            while j < n and (t.orth[j] in self.final or t.is_punct[j]):
+            while j < n and (t.orth[j] in self.final or doc[j].is_punct):
                 j += 1
             if j < n:
                 starts.add(j)
