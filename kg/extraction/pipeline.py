@@ -54,7 +54,9 @@ class Extractor:
         """Yield each paper with the concepts it mentions, in input order."""
         pairs = ((p.text, p) for p in papers)
         for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield paper, self.concepts_of(doc, paper)
+            found = self.concepts_of(doc, paper)
+            doc.user_data.clear()  # what components kept there points back at the doc: freed now, not by a collection
+            yield paper, found
 
     def extract_text(self, text: str) -> list[ConceptMentions]:
         """Extract from free text (used by `kg extract`); the text counts as an abstract."""

@@ -8,6 +8,7 @@ the corpus text once.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import tempfile
@@ -118,15 +119,23 @@ def run_batches(func: Callable[[list, ExtractorSpec], list], batches: Iterable[l
     if scheduler:
         from .distributed import run_on_dask
         yield from run_on_dask(func, batches, spec, scheduler)
-    elif jobs <= 1:
-        for batch in batches:
-            yield func(batch, spec)
-    else:
-        extractor_for(spec)  # forked workers inherit it instead of building their own
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            yield from pool.map(func, batches, repeat(spec), chunksize=1)
+        return
+    extractor_for(spec)  # forked workers inherit it instead of building their own
+    # The heap so far (the corpus, the pipeline) outlives extraction: frozen, the garbage
+    # collector stops walking it after every few thousand new objects, here and in forked
+    # workers, whose pages it would also copy (Python's advice for fork, `gc.freeze`).
+    gc.freeze()
+    try:
+        if jobs <= 1:
+            for batch in batches:
+                yield func(batch, spec)
+        else:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                yield from pool.map(func, batches, repeat(spec), chunksize=1)
+    finally:
+        gc.unfreeze()
 
 
 def check_jobs(jobs: int) -> int:

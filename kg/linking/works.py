@@ -90,6 +90,7 @@ def name_mentions_batch(items: list[tuple[str, str, list[tuple[str, list[str]]]]
                 iri = nlp.vocab.strings[key]
                 if iri in allowed:
                     new.setdefault(iri, []).append(mention_tuple(mention_of(doc[start:end], paper, RULE)))
+            doc.user_data.clear()  # see `Extractor.extract`
             out.append(sorted(new.items()))
     return out
 
