@@ -98,7 +98,7 @@ def run_build(inputs: list[Path], out: Path, jobs: int) -> tuple[float, float, s
     """`kg build` in a child process: (seconds, peak MB of its process tree, summary).
 
     Memory is the proportional set size (PSS) summed over the tree, sampled every 0.25 s."""
-    cmd = [sys.executable, "-c", "from kg.cli import main; main()", "build", *map(str, inputs), "-o", str(out), "--jobs", str(jobs)]
+    cmd = [sys.executable, "-c", "from kg.cli import run; run()", "build", *map(str, inputs), "-o", str(out), "--jobs", str(jobs)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0.0]

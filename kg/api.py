@@ -22,6 +22,7 @@ from .exporters import exporters
 from .exporters.html import HtmlOptions, export_html
 from .exporters.report import export_report
 from .graph.from_rdf import read_graph
+from .heap import frozen_heap, settle
 from .extraction import Extractor
 from .extraction.cache import MentionCache
 from .extraction.packing import unpack
@@ -131,23 +132,27 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
     extracted again.
     """
     inputs = list(inputs)
-    corpus = read_corpus(inputs, strict)
-    spec = ExtractorSpec.from_files([Path(v) for v in vocab], builtin_vocab)
-    extractor = extractor_for(spec)
-    known = extractor.vocabulary.concepts
-    papers = [p for _, p in corpus.papers]
-    cache = MentionCache(cache_dir) if cache_dir is not None else None
-    try:
-        packed = extract_corpus(papers, spec, check_jobs(jobs), scheduler, cache, progress, corpus.extraction)
-        results = [(paper, unpack(found, known)) for paper, found in zip(papers, packed)]
-        add_corpus_name_mentions(results, spec, jobs, scheduler, cache)
-    finally:
-        if cache is not None:
-            cache.close()
-    graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
-    link(graph, corpus.papers)
-    graph.graph["build"] = build_metadata(inputs)
-    return nx.freeze(graph), corpus
+    with frozen_heap():
+        corpus = read_corpus(inputs, strict)
+        spec = ExtractorSpec.from_files([Path(v) for v in vocab], builtin_vocab)
+        extractor = extractor_for(spec)
+        known = extractor.vocabulary.concepts
+        papers = [p for _, p in corpus.papers]
+        settle()
+        cache = MentionCache(cache_dir) if cache_dir is not None else None
+        try:
+            packed = extract_corpus(papers, spec, check_jobs(jobs), scheduler, cache, progress, corpus.extraction)
+            results = [(paper, unpack(found, known)) for paper, found in zip(papers, packed)]
+            add_corpus_name_mentions(results, spec, jobs, scheduler, cache)
+        finally:
+            if cache is not None:
+                cache.close()
+        settle()
+        graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
+        settle()
+        link(graph, corpus.papers)
+        graph.graph["build"] = build_metadata(inputs)
+        return nx.freeze(graph), corpus
 
 
 def build_metadata(inputs: list[str | Path]) -> dict:
@@ -188,12 +193,14 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str
     result (`strict` makes the first one an error)."""
     start = time.perf_counter()
     cache_dir = Path(out_dir) / CACHE_DIR if cache is True else (Path(cache) if cache else None)
-    graph, corpus = build_model(inputs, vocab, progress, builtin_vocab, strict=strict, jobs=jobs,
-                                scheduler=scheduler, cache_dir=cache_dir)
-    result = BuildResult(graph, corpus.records, problems=corpus.problems, merges=corpus.merges,
-                         extraction=corpus.extraction)
-    graph.graph["build"]["counts"] = result.counts()
-    result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"])
+    with frozen_heap():
+        graph, corpus = build_model(inputs, vocab, progress, builtin_vocab, strict=strict, jobs=jobs,
+                                    scheduler=scheduler, cache_dir=cache_dir)
+        settle()
+        result = BuildResult(graph, corpus.records, problems=corpus.problems, merges=corpus.merges,
+                             extraction=corpus.extraction)
+        graph.graph["build"]["counts"] = result.counts()
+        result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"])
     result.seconds = time.perf_counter() - start
     return result
 

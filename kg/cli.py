@@ -6,6 +6,7 @@ input, bad query) becomes a one-line `Error: ...` and exit status 1, never a tra
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sys
 from pathlib import Path
@@ -38,6 +39,17 @@ def user_errors(func):
 
 vocab_option = click.option("--vocab", "vocab", multiple=True, type=click.Path(dir_okay=False),
                             help="Extra SKOS vocabulary (Turtle) to match; repeatable.")
+
+
+def run() -> None:
+    """The `kg` program. When a command is done the process ends: the operating system
+    takes its memory back, and the last garbage collection, which would walk every object
+    left (a built graph's views point back at it), is skipped: 7.8 of 8 s of exit after a
+    100k-paper build."""
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 @click.group()

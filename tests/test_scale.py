@@ -85,3 +85,33 @@ def test_benchmark_runs_at_a_small_size(tmp_path):
                 "rebuild_extracted", "query_max_s", "ttl_mb"):
         assert row[key] > 0, key
     assert row["rebuild_extracted"] == 3  # 1% new papers, and only those
+
+
+def test_frozen_heap_is_undone_by_the_outermost_exit_and_frees_dropped_objects():
+    import gc
+    import weakref
+
+    from kg.heap import frozen_heap, settle
+
+    class Node:
+        pass
+
+    before = gc.get_threshold()
+    with frozen_heap():
+        assert gc.get_freeze_count() > 0 and gc.get_threshold() != before
+        with frozen_heap():
+            cycle = Node()
+            cycle.me = cycle
+            settle()
+        assert gc.get_freeze_count() > 0  # the inner exit keeps the outer one's heap frozen
+        dropped = Node()
+        gone = weakref.ref(dropped)
+        del dropped
+        assert gone() is None  # reference counting still frees what a stage drops
+        kept = weakref.ref(cycle)
+        del cycle
+        gc.collect()
+        assert kept() is not None  # a frozen cycle is not collected inside
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+    gc.collect()
+    assert kept() is None  # after the exit it is

@@ -8,7 +8,6 @@ the corpus text once.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import multiprocessing
 import tempfile
@@ -20,6 +19,7 @@ from itertools import repeat
 from pathlib import Path
 
 from ..errors import KgError
+from ..heap import frozen_heap
 from ..model import Paper
 from ..resources import ontology_dir
 from .cache import MentionCache, paper_key
@@ -121,11 +121,7 @@ def run_batches(func: Callable[[list, ExtractorSpec], list], batches: Iterable[l
         yield from run_on_dask(func, batches, spec, scheduler)
         return
     extractor_for(spec)  # forked workers inherit it instead of building their own
-    # The heap so far (the corpus, the pipeline) outlives extraction: frozen, the garbage
-    # collector stops walking it after every few thousand new objects, here and in forked
-    # workers, whose pages it would also copy (Python's advice for fork, `gc.freeze`).
-    gc.freeze()
-    try:
+    with frozen_heap():  # the corpus and the pipeline are not walked by collections, here or in workers
         if jobs <= 1:
             for batch in batches:
                 yield func(batch, spec)
@@ -134,8 +130,6 @@ def run_batches(func: Callable[[list, ExtractorSpec], list], batches: Iterable[l
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             with ProcessPoolExecutor(jobs, mp_context=context) as pool:
                 yield from pool.map(func, batches, repeat(spec), chunksize=1)
-    finally:
-        gc.unfreeze()
 
 
 def check_jobs(jobs: int) -> int:
