@@ -124,9 +124,9 @@ class NewNameFinder:
         known = [sp for sp in doc.spans.get(SPANS_KEY, []) if (sp.start, sp.end) == (name.start, name.end)]
         if known and known[0].label_ in {"method", "dataset"} and self._proper(known[0].kb_id_):
             return [(name, known[0].label_, "new-name:title", True)]  # "Mamba: Linear-Time ..."
-        if not all(t.text[0].isupper() or t.is_digit or t.text in "-" for t in name) or name[0].is_stop:
+        if not all(tok.text[0].isupper() or tok.is_digit or tok.text in "-" for tok in name) or name[0].is_stop:
             return []
-        if not any(looks_like_name(text_of(compound_at(doc, t.i)), self.rules) for t in name):
+        if not any(looks_like_name(text_of(compound_at(doc, tok.i)), self.rules) for tok in name):
             return []
         if len(text_of(name).split()) == 1 and not looks_like_name(text_of(name), self.rules):
             return []
