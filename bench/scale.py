@@ -150,16 +150,24 @@ def bench_size(n: int, jobs: int, work: Path) -> dict:
     row.update(papers_per_second(texts[:SAMPLE], jobs))
     out = work / f"build-{n}"
     row["build_s"], row["peak_rss_mb"], summary = run_build([corpus_dir], out, jobs)
+    row["build_stages"] = stages_of(summary)
     row["build_pps"] = n / row["build_s"]
     make_corpus(max(1, n // 100), corpus_dir / "added.jsonl", start=n)
     row["rebuild_s"], _, summary = run_build([corpus_dir], out, jobs)
     row["rebuild_extracted"] = int(re.search(r"extracted: (\d+) papers", summary).group(1))
+    row["rebuild_stages"] = stages_of(summary)
     for key, name in OUTPUTS.items():
         row[key] = (out / name).stat().st_size / 2**20
     row["triples"] = _count_triples(out / "graph.ttl")
     row["load_s"], row["queries"] = query_times(out / "graph.ttl", work / f"store-{n}")
     row["query_max_s"] = max(row["queries"].values())
     return row
+
+
+def stages_of(summary: str) -> dict[str, float]:
+    """The seconds per stage of a build's summary ("stages: read 1.2 s, extract 3.4 s, ...")."""
+    line = re.search(r"^stages: (.*)$", summary, re.M).group(1)
+    return {name: float(secs) for name, secs in re.findall(r"([^,]+?) ([\d.]+) s(?:, |$)", line)}
 
 
 def _count_triples(path: Path) -> int:
@@ -184,6 +192,7 @@ def report(row: dict) -> str:
         f"  (target < {TARGETS['peak_mb']} MB: {ok(row['peak_rss_mb'] < TARGETS['peak_mb'])})",
         f"rebuild, +1% papers    {row['rebuild_s']:9.1f} s, {row['rebuild_extracted']} re-extracted, "
         f"{rebuild:.0%} of the build  (target < {TARGETS['rebuild']:.0%}: {ok(rebuild < TARGETS['rebuild'])})",
+        f"  where it went         {_slowest(row['rebuild_stages'])}",
         f"outputs                graph.ttl {row['ttl_mb']:.0f} MB ({row['triples']:,} triples), "
         f"mentions.jsonl {row['mentions_mb']:.0f} MB, graph.html {row['graph_html_mb']:.1f} MB, "
         f"report.html {row['report_html_mb']:.1f} MB",
@@ -191,6 +200,11 @@ def report(row: dict) -> str:
         f"{row['query_max_s']:.2f} s ({slowest})  (target < {TARGETS['query_s']:.0f} s: "
         f"{ok(row['query_max_s'] < TARGETS['query_s'])})",
     ])
+
+
+def _slowest(stages: dict[str, float], n: int = 6) -> str:
+    top = sorted(stages.items(), key=lambda kv: -kv[1])[:n]
+    return ", ".join(f"{name} {secs:.1f} s" for name, secs in top) + f" (of {sum(stages.values()):.1f} s in stages)"
 
 
 def main() -> None:

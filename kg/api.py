@@ -23,6 +23,7 @@ from .exporters.html import HtmlOptions, export_html
 from .exporters.report import export_report
 from .graph.from_rdf import read_graph
 from .heap import frozen_heap, settle
+from .stages import Stopwatch
 from .extraction import Extractor
 from .extraction.cache import MentionCache
 from .extraction.packing import unpack
@@ -58,6 +59,7 @@ class Corpus:
     problems: list[InputError] = field(default_factory=list)  # bad records, skipped
     merges: list[Merge] = field(default_factory=list)
     extraction: Counts = field(default_factory=Counts)  # papers extracted / taken from the cache
+    stopwatch: Stopwatch = field(default_factory=Stopwatch)  # seconds per stage of the build
 
 
 @dataclass
@@ -71,6 +73,7 @@ class BuildResult:
     problems: list[InputError] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
     extraction: Counts = field(default_factory=Counts)
+    stopwatch: Stopwatch = field(default_factory=Stopwatch)
 
     def counts(self) -> dict[str, int]:
         g = self.graph
@@ -100,7 +103,7 @@ class BuildResult:
                   "links: " + ", ".join(f"{c[name]} {name}" for name in LINK_NAMES.values()),
                   f"repositories: {c['repositories']}",
                   f"extracted: {self.extraction.extracted} papers ({self.extraction.cached} more from the cache)",
-                  f"time: {self.seconds:.1f} s"]
+                  f"time: {self.seconds:.1f} s", f"stages: {self.stopwatch.summary()}"]
         lines += [f"wrote {path}" for path in self.outputs.values()]
         return "\n".join(lines)
 
@@ -132,26 +135,30 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
     extracted again.
     """
     inputs = list(inputs)
+    watch = Stopwatch()
     with frozen_heap():
-        corpus = read_corpus(inputs, strict)
-        spec = ExtractorSpec.from_files([Path(v) for v in vocab], builtin_vocab)
-        extractor = extractor_for(spec)
-        known = extractor.vocabulary.concepts
+        with watch.stage("read"):
+            corpus = read_corpus(inputs, strict)
+            metadata = build_metadata(inputs)
+        corpus.stopwatch = watch
+        with watch.stage("pipeline"):
+            spec = ExtractorSpec.from_files([Path(v) for v in vocab], builtin_vocab)
+            known = extractor_for(spec).vocabulary.concepts
         papers = [p for _, p in corpus.papers]
-        settle()
         cache = MentionCache(cache_dir) if cache_dir is not None else None
         try:
-            packed = extract_corpus(papers, spec, check_jobs(jobs), scheduler, cache, progress, corpus.extraction)
-            results = [(paper, unpack(found, known)) for paper, found in zip(papers, packed)]
-            add_corpus_name_mentions(results, spec, jobs, scheduler, cache)
+            with watch.stage("extract"):
+                packed = extract_corpus(papers, spec, check_jobs(jobs), scheduler, cache, progress, corpus.extraction)
+                results = [(paper, unpack(found, known)) for paper, found in zip(papers, packed)]
+            with watch.stage("corpus names"):
+                add_corpus_name_mentions(results, spec, jobs, scheduler, cache)
         finally:
             if cache is not None:
                 cache.close()
-        settle()
-        graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
-        settle()
-        link(graph, corpus.papers)
-        graph.graph["build"] = build_metadata(inputs)
+        with watch.stage("model"):
+            graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
+        link(graph, corpus.papers, watch)
+        graph.graph["build"] = metadata
         return nx.freeze(graph), corpus
 
 
@@ -169,14 +176,17 @@ def build_metadata(inputs: list[str | Path]) -> dict:
 
 
 def export(graph: nx.MultiDiGraph, out_dir: str | Path,
-           formats: Iterable[str] = ("turtle", "jsonl", "html", "report")) -> dict[str, Path]:
+           formats: Iterable[str] = ("turtle", "jsonl", "html", "report"),
+           watch: Stopwatch | None = None) -> dict[str, Path]:
     """Write the graph in each format into `out_dir`; returns name -> path."""
     registry = exporters()
+    watch = watch or Stopwatch()
     written = {}
     for name in formats:
         filename, write = registry[name]
         dest = Path(out_dir) / filename
-        write(graph, dest)
+        with watch.stage(filename):
+            write(graph, dest)
         written[name] = dest
     return written
 
@@ -198,9 +208,9 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str
                                     scheduler=scheduler, cache_dir=cache_dir)
         settle()
         result = BuildResult(graph, corpus.records, problems=corpus.problems, merges=corpus.merges,
-                             extraction=corpus.extraction)
+                             extraction=corpus.extraction, stopwatch=corpus.stopwatch)
         graph.graph["build"]["counts"] = result.counts()
-        result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"])
+        result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"], result.stopwatch)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -47,6 +47,15 @@ def test_rebuild_extracts_only_new_papers(plain, tmp_path):
     assert second.counts()["papers"] == result.counts()["papers"] + 1
 
 
+def test_build_says_where_its_time_went(plain):
+    result, _ = plain
+    stages = result.stopwatch.seconds
+    assert list(stages)[:3] == ["read", "pipeline", "extract"]
+    assert {"similarity", "graph.ttl", "mentions.jsonl", "graph.html"} <= stages.keys()
+    assert all(s >= 0 for s in stages.values()) and sum(stages.values()) <= result.seconds
+    assert "stages: read " in result.summary()
+
+
 def test_cache_is_keyed_by_extractor(tmp_path, tiny_vocab):
     """Another vocabulary is another extractor: nothing cached by the first is reused, and
     each extractor's results stay cached side by side."""
@@ -85,6 +94,7 @@ def test_benchmark_runs_at_a_small_size(tmp_path):
                 "rebuild_extracted", "query_max_s", "ttl_mb"):
         assert row[key] > 0, key
     assert row["rebuild_extracted"] == 3  # 1% new papers, and only those
+    assert {"extract", "similarity", "graph.ttl"} <= row["rebuild_stages"].keys()
 
 
 def test_frozen_heap_is_undone_by_the_outermost_exit_and_frees_dropped_objects():
