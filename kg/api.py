@@ -157,7 +157,7 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
                 cache.close()
         with watch.stage("model"):
             graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
-        link(graph, corpus.papers, watch)
+        link(graph, corpus.papers, watch, jobs)
         graph.graph["build"] = metadata
         return nx.freeze(graph), corpus
 

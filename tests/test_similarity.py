@@ -14,7 +14,9 @@ import pytest
 
 from conftest import CORPUS
 from kg.api import build_model
-from kg.linking.similarity import DIGITS, MIN_SHARED, THRESHOLD, TOP, add_similarity
+from kg.linking import similarity
+from kg.linking.similarity import (DIGITS, MIN_SHARED, THRESHOLD, TOP, add_similarity, finish_similarity,
+                                   start_similarity)
 
 
 def reference_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP) -> dict:
@@ -122,6 +124,18 @@ def test_example_corpus_links_match_the_reference(example_graph):
     assert len(expected) > 100
     add_similarity(graph)
     assert_same_links(expected, graph)
+    assert similarity_edges(graph) == similarity_edges(example_graph)
+
+
+def test_pairs_found_in_a_second_process_are_the_same(example_graph, monkeypatch):
+    """With jobs > 1 the pairs come from another process, while the caller goes on."""
+    monkeypatch.setattr(similarity, "BACKGROUND_MIN_PAPERS", 0)
+    graph = example_graph.copy()
+    graph.remove_edges_from([(a, b, k) for a, b, k in graph.edges(keys=True) if k == "similarTo"])
+    started = start_similarity(graph, jobs=2)
+    assert started.pool is not None and not isinstance(started.pairs, tuple)
+    finish_similarity(graph, started)
+    assert started.pool is None
     assert similarity_edges(graph) == similarity_edges(example_graph)
 
 

@@ -1,7 +1,8 @@
 """All the links that follow the extraction, added to the graph in one pass.
 
 Order matters only in that associations need the final paper count (stubs excluded) and
-work mentions need every paper's mentions.
+work mentions need every paper's mentions; similarity reads the mentions first and adds its
+edges last.
 """
 from __future__ import annotations
 
@@ -14,24 +15,32 @@ from ..stages import Stopwatch
 from .citations import link_citations
 from .relations import add_associations, add_typed_relations
 from .repositories import link_repositories
-from .similarity import add_similarity
+from .similarity import finish_similarity, start_similarity
 from .works import link_work_mentions
 
 
-def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Stopwatch | None = None) -> None:
+def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Stopwatch | None = None,
+         jobs: int = 1) -> None:
     """Citations, code repositories, work mentions, associations, relations, similarity
-    (each a stage of `watch`)."""
+    (each a stage of `watch`). With `jobs` > 1, similar papers are found in a second
+    process while the other links are made (see `start_similarity`)."""
     papers = list(papers)
     watch = watch or Stopwatch()
-    with watch.stage("citations"):
-        link_citations(graph, papers)
-    with watch.stage("repositories"):
-        link_repositories(graph, papers)
-    with watch.stage("work mentions"):
-        link_work_mentions(graph)
-    with watch.stage("associations"):
-        add_associations(graph)
-    with watch.stage("relations"):
-        add_typed_relations(graph)
     with watch.stage("similarity"):
-        add_similarity(graph)
+        similar = start_similarity(graph, jobs=jobs)  # needs only the mentions, which nothing below changes
+    try:
+        with watch.stage("citations"):
+            link_citations(graph, papers)
+        with watch.stage("repositories"):
+            link_repositories(graph, papers)
+        with watch.stage("work mentions"):
+            link_work_mentions(graph)
+        with watch.stage("associations"):
+            add_associations(graph)
+        with watch.stage("relations"):
+            add_typed_relations(graph)
+    except BaseException:
+        similar.close()
+        raise
+    with watch.stage("similarity"):
+        finish_similarity(graph, similar)

@@ -31,6 +31,8 @@ all pairs similarity search", WWW 2007) and are scored exactly, a block of rows 
 from __future__ import annotations
 
 import math
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import networkx as nx
@@ -43,14 +45,60 @@ MIN_SHARED = 2  # one shared concept is a coincidence, not a relation
 BLOCK = 1024  # rows joined at a time: bounds the candidate arrays held at once
 SLACK = 1e-6  # bounds keep this margin, so float rounding loses no pair
 DIGITS = 12  # cosines are ranked rounded: equal ones summed in another order still tie
+BACKGROUND_MIN_PAPERS = 10_000  # below this the pairs take under a second: no process is worth starting
 
 
 def add_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP) -> None:
     """Add `similarTo` edges (a < b, in sorted order) between papers with similar concepts."""
+    finish_similarity(graph, start_similarity(graph, threshold, top))
+
+
+@dataclass
+class Started:
+    """Similarity under way: the vectors, and the linked pairs or the process finding them."""
+
+    papers: list[str]
+    concepts: list[str]
+    matrix: sp.csr_matrix
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | Future | None  # None: nothing to link
+    pool: ProcessPoolExecutor | None = None
+
+    def close(self) -> None:
+        """Let the process go (a build that failed meanwhile does not wait for it)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
+def start_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP,
+                     jobs: int = 1) -> Started:
+    """Read the vectors now; find the pairs here, or with `jobs` > 1 in a process of their own
+    while the caller goes on (`finish_similarity` waits for them).
+
+    Why: after extraction a build runs on one core, and in a large corpus the pairs are the
+    longest stage (18 of 110 s of a 100k-paper rebuild). They need only the vectors, which
+    the other links do not change, so the second core finds them during the rest of linking.
+    """
     papers, concepts, matrix = _vectors(graph)
     if not papers or top <= 0:
+        return Started(papers, concepts, matrix, None)
+    if jobs < 2 or len(papers) < BACKGROUND_MIN_PAPERS:
+        return Started(papers, concepts, matrix, _linked_pairs(matrix, threshold, top))
+    methods = multiprocessing.get_all_start_methods()
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork" if "fork" in methods else "spawn"))
+    return Started(papers, concepts, matrix, pool.submit(_linked_pairs, matrix, threshold, top), pool)
+
+
+def finish_similarity(graph: nx.MultiDiGraph, started: Started) -> None:
+    """Add the `similarTo` edges of `start_similarity` (waiting for its process, if any)."""
+    try:
+        pairs = started.pairs.result() if isinstance(started.pairs, Future) else started.pairs
+    finally:
+        started.close()
+    if pairs is None:
         return
-    first, second, score = _linked_pairs(matrix, threshold, top)
+    papers, concepts, matrix = started.papers, started.concepts, started.matrix
+    first, second, score = pairs
     shared, bounds = _shared(matrix, first, second)
     iris = np.array(concepts, dtype=object)[shared].tolist()
     bounds = bounds.tolist()
