@@ -76,8 +76,11 @@ def add_typed_relations(graph: nx.MultiDiGraph) -> None:
     found: dict[tuple[str, str, str], dict[tuple, dict]] = {}
     for paper, sentences in _sentences(graph).items():
         for (field, start, sentence), concepts in sentences.items():
+            possible = [rel for rel in relations if rel.subject_type in concepts and rel.object_type in concepts]
+            if not possible:  # most sentences: their words need not be read
+                continue
             words = {w.lower() for w in _WORD.findall(sentence)}
-            for rel in relations:
+            for rel in possible:
                 if not rel.cues & words:
                     continue
                 for subj in concepts.get(rel.subject_type, []):
@@ -93,13 +96,16 @@ def add_typed_relations(graph: nx.MultiDiGraph) -> None:
 
 def _sentences(graph: nx.MultiDiGraph) -> dict:
     """paper -> (field, sentence start, sentence) -> type -> [concept], papers and concepts in IRI order."""
-    out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    out: dict = {}
     nodes = graph.nodes
     for paper, targets in sorted(graph.adjacency()):
+        sentences: dict = defaultdict(lambda: defaultdict(list))
         for concept in sorted(c for c, keys in targets.items() if "mentions" in keys):
             ctype = nodes[concept]["type"]
             for m in targets[concept]["mentions"]["mentions"]:
-                concepts = out[paper][(m.field, m.sentence_start, m.sentence)][ctype]
+                concepts = sentences[(m.field, m.sentence_start, m.sentence)][ctype]
                 if concept not in concepts[-1:]:
                     concepts.append(concept)
+        if sentences:
+            out[paper] = sentences
     return out
