@@ -18,10 +18,9 @@ from . import atomic_write
 def paper_record(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     """The JSON object for one paper."""
     found = []
-    for _, concept, key, edge in sorted(graph.out_edges(iri, keys=True, data=True), key=lambda e: e[1]):
-        if key != "mentions":
-            continue
-        node = graph.nodes[concept]
+    targets = graph.succ[iri]  # target -> key -> data: only the mention links are read, not every link's data
+    for concept in sorted(c for c, keys in targets.items() if "mentions" in keys):
+        edge, node = targets[concept]["mentions"], graph.nodes[concept]
         found.append({
             "type": node["type"], "label": node["label"], "iri": concept,
             "proposed": edge["proposed"],

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import combinations
+from operator import itemgetter
 
 import networkx as nx
 
@@ -114,7 +115,7 @@ def edges(graph: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, str, dict]]:
         for u, v, k, d in graph.edges(keys=True, data=True):
             cached.setdefault(k, []).append((u, v, d))
         for found in cached.values():
-            found.sort(key=lambda e: (e[0], e[1]))
+            found.sort(key=itemgetter(0, 1))
         if final:
             graph.graph["_edges_by_kind"] = cached
     return iter(cached.get(kind, []))
