@@ -84,8 +84,9 @@ def start_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: 
         return Started(papers, concepts, matrix, None)
     if jobs < 2 or len(papers) < BACKGROUND_MIN_PAPERS:
         return Started(papers, concepts, matrix, _linked_pairs(matrix, threshold, top))
-    methods = multiprocessing.get_all_start_methods()
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork" if "fork" in methods else "spawn"))
+    # Spawned, not forked: a forked child would share the build's pages, and every page the
+    # build then writes (reference counts, as it reads the graph) would be copied: +1 GB at 100k.
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
     return Started(papers, concepts, matrix, pool.submit(_linked_pairs, matrix, threshold, top), pool)
 
 
