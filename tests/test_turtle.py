@@ -1,6 +1,7 @@
 """graph.ttl: parses back, holds the 505 example papers, round-trips, and is deterministic."""
 from __future__ import annotations
 
+import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -64,3 +65,20 @@ def test_large_graphs_stream_line_per_triple_turtle(example_build, tmp_path, mon
     text = (tmp_path / "large.ttl").read_text(encoding="utf-8")
     assert text.startswith("@prefix kg: <https://w3id.org/kg/ontology#> .\n")
     assert isomorphic(Graph().parse(tmp_path / "large.ttl", format="turtle"), to_rdf(example_build.graph))
+
+
+def test_write_lines_writes_every_line_in_order_and_nothing_on_failure(tmp_path):
+    """The threaded writer: chunks join back in order; a failing producer leaves no file."""
+    from kg.exporters import LINES_PER_WRITE, write_lines
+
+    lines = [f"line {i} é\n" for i in range(3 * LINES_PER_WRITE + 7)]
+    write_lines(tmp_path / "out.txt", iter(lines))
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "".join(lines)
+
+    def broken():
+        yield from lines[:LINES_PER_WRITE + 1]
+        raise ValueError("producer failed")
+
+    with pytest.raises(ValueError, match="producer failed"):
+        write_lines(tmp_path / "broken.txt", broken())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]  # no partial or temporary file

@@ -6,9 +6,12 @@ so a failed build leaves no half-written file behind.
 from __future__ import annotations
 
 import os
+import queue
 import tempfile
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -30,6 +33,41 @@ def atomic_write(dest: Path, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+LINES_PER_WRITE = 8192
+
+
+def write_lines(dest: Path, lines: Iterable[str]) -> None:
+    """Write text lines to `dest` (UTF-8, through `atomic_write`), the writing in a thread of its own.
+
+    Why a thread: a large export is Python making lines (10 s for 100k papers) and the
+    kernel taking 2.8 GB (7 s). Writes release the GIL, so lines are joined and encoded a
+    few thousand at a time here while the thread writes the previous ones.
+    """
+    with atomic_write(dest, "wb") as f:
+        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        failed: list[BaseException] = []
+
+        def drain() -> None:
+            while (data := pending.get()) is not None:
+                if not failed:
+                    try:
+                        f.write(data)
+                    except BaseException as e:  # noqa: BLE001  (raised again below, in the caller's thread)
+                        failed.append(e)
+
+        writer = threading.Thread(target=drain, name="kg-writer", daemon=True)
+        writer.start()
+        try:
+            it = iter(lines)
+            while not failed and (chunk := list(islice(it, LINES_PER_WRITE))):
+                pending.put("".join(chunk).encode("utf-8"))
+        finally:
+            pending.put(None)
+            writer.join()
+        if failed:
+            raise failed[0]
 
 
 def _umask() -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..graph import papers
-from . import atomic_write
+from . import write_lines
 
 
 def paper_record(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
@@ -31,6 +31,5 @@ def paper_record(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
 
 
 def export_mentions(graph: nx.MultiDiGraph, dest: Path) -> None:
-    with atomic_write(dest) as f:
-        for iri, data in papers(graph):
-            f.write(json.dumps(paper_record(graph, iri, data), ensure_ascii=False) + "\n")
+    write_lines(dest, (json.dumps(paper_record(graph, iri, data), ensure_ascii=False) + "\n"
+                       for iri, data in papers(graph)))

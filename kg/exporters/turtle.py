@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph, Namespace
 
-from . import atomic_write
+from . import atomic_write, write_lines
 from .triples import CITO as CITO_IRI
 from .triples import PREFIXES, ntriples
 
@@ -24,8 +25,7 @@ CITO = Namespace(CITO_IRI)
 
 def write_ntriples(graph: nx.MultiDiGraph, dest: Path) -> None:
     """Stream every triple to `dest` as N-Triples."""
-    with atomic_write(dest) as f:
-        f.writelines(ntriples(graph))
+    write_lines(dest, ntriples(graph))
 
 
 PRETTY_MAX_PAPERS = 20_000  # about 3.4 million triples
@@ -39,9 +39,8 @@ def export_turtle(graph: nx.MultiDiGraph, dest: Path) -> None:
     if papers <= PRETTY_MAX_PAPERS:
         convert(ntriples(graph), dest, ox.RdfFormat.TURTLE)
         return
-    with atomic_write(dest) as f:
-        f.writelines(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in PREFIXES.items())
-        f.writelines(ntriples(graph))
+    header = [f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in PREFIXES.items()]
+    write_lines(dest, chain(header, ntriples(graph)))
 
 
 def convert(lines: Iterable[str], dest: Path, fmt: ox.RdfFormat, quads: bool = False) -> None:
@@ -49,8 +48,7 @@ def convert(lines: Iterable[str], dest: Path, fmt: ox.RdfFormat, quads: bool = F
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".kg-") as tmp:
         source = Path(tmp) / "graph.nq"
-        with open(source, "w", encoding="utf-8", newline="\n") as f:
-            f.writelines(lines)
+        write_lines(source, lines)
         syntax = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
         with atomic_write(dest, "wb") as out:
             ox.serialize(ox.parse(path=source, format=syntax), out, fmt, prefixes=PREFIXES)
