@@ -94,10 +94,12 @@ def _rank(graph: nx.MultiDiGraph, nodes: set[str]) -> list[str]:
     """Nodes by degree within `nodes` (most links first, ties by IRI), counted in one pass
     over the edges: asking a subgraph view for each node's degree filtered every edge again."""
     degree = dict.fromkeys(nodes, 0)
-    for u, v in graph.edges():
-        if u in nodes and v in nodes:
-            degree[u] += 1
-            degree[v] += 1
+    for u, targets in graph.succ.items():
+        if u in nodes:
+            for v, keys in targets.items():
+                if v in nodes:  # parallel links of other kinds count one each
+                    degree[u] += len(keys)
+                    degree[v] += len(keys)
     return sorted(nodes, key=lambda n: (-degree[n], n))
 
 
@@ -182,7 +184,7 @@ def _node(graph: nx.MultiDiGraph, iri: str) -> dict:
 
 
 def _paper_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
-    found = sorted(graph.nodes[c]["label"] for _, c, k in graph.out_edges(iri, keys=True) if k == "mentions")
+    found = sorted(graph.nodes[c]["label"] for c, keys in graph.succ[iri].items() if "mentions" in keys)
     title = data["title"]
     return dict(label=title if len(title) <= 40 else title[:38] + "…", title=title, color=COLOURS["paper"],
                 shape="dot", kind="paper", group_type="paper", full_label=title,
@@ -209,7 +211,7 @@ def _capped(items: list[str], first: list[str] | None = None) -> list[str]:
 
 
 def _concept_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
-    mentioning = [(u, d) for u, _, k, d in graph.in_edges(iri, keys=True, data=True) if k == "mentions"]
+    mentioning = [(u, keys["mentions"]) for u, keys in graph.pred[iri].items() if "mentions" in keys]
     titles = [graph.nodes[u]["title"] for u, _ in mentioning]
     titles = _capped(titles, heapq.nsmallest(MAX_LISTED, titles))  # not a full sort: 10^4 titles or more
     sentences = sorted({m.sentence for _, d in mentioning[:MAX_LISTED] for m in d["mentions"]})[:MAX_SENTENCES]
