@@ -31,6 +31,7 @@ from .extraction.runner import Counts, ExtractorSpec, check_jobs, extract_corpus
 from .graph import build_graph, concepts
 from .linking.links import link
 from .linking.papers import Merge, merge_papers, merge_summary
+from .linking.similarity import pairs_process
 from .linking.works import add_corpus_name_mentions
 from .model import CONCEPT_TYPES, Paper
 from .query import format_results, load_graph, run_query
@@ -136,7 +137,7 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
     """
     inputs = list(inputs)
     watch = Stopwatch()
-    with frozen_heap():
+    with frozen_heap(), pairs_process(jobs) as pool:  # forked before the heap grows (see pairs_process)
         with watch.stage("read"):
             corpus = read_corpus(inputs, strict)
             metadata = build_metadata(inputs)
@@ -157,7 +158,7 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
                 cache.close()
         with watch.stage("model"):
             graph = build_graph(((iri, p, found) for (iri, _), (p, found) in zip(corpus.papers, results)), known)
-        link(graph, corpus.papers, watch, jobs)
+        link(graph, corpus.papers, watch, pool)
         graph.graph["build"] = metadata
         return nx.freeze(graph), corpus
 

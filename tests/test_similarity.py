@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from concurrent.futures import Future
 
 import networkx as nx
 import numpy as np
@@ -16,7 +17,7 @@ from conftest import CORPUS
 from kg.api import build_model
 from kg.linking import similarity
 from kg.linking.similarity import (DIGITS, MIN_SHARED, THRESHOLD, TOP, add_similarity, finish_similarity,
-                                   start_similarity)
+                                   pairs_process, start_similarity)
 
 
 def reference_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP) -> dict:
@@ -128,15 +129,18 @@ def test_example_corpus_links_match_the_reference(example_graph):
 
 
 def test_pairs_found_in_a_second_process_are_the_same(example_graph, monkeypatch):
-    """With jobs > 1 the pairs come from another process, while the caller goes on."""
+    """With a pairs process (jobs > 1) the pairs come from there, while the caller goes on."""
     monkeypatch.setattr(similarity, "BACKGROUND_MIN_PAPERS", 0)
     graph = example_graph.copy()
     graph.remove_edges_from([(a, b, k) for a, b, k in graph.edges(keys=True) if k == "similarTo"])
-    started = start_similarity(graph, jobs=2)
-    assert started.pool is not None and not isinstance(started.pairs, tuple)
-    finish_similarity(graph, started)
-    assert started.pool is None
+    with pairs_process(2) as pool:
+        assert pool is not None
+        started = start_similarity(graph, pool=pool)
+        assert isinstance(started.pairs, Future)
+        finish_similarity(graph, started)
     assert similarity_edges(graph) == similarity_edges(example_graph)
+    with pairs_process(1) as pool:
+        assert pool is None  # one job: one process
 
 
 def test_skewed_synthetic_links_match_the_reference():

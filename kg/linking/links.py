@@ -7,6 +7,7 @@ edges last.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 
 import networkx as nx
 
@@ -20,27 +21,23 @@ from .works import link_work_mentions
 
 
 def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Stopwatch | None = None,
-         jobs: int = 1) -> None:
+         pool: ProcessPoolExecutor | None = None) -> None:
     """Citations, code repositories, work mentions, associations, relations, similarity
-    (each a stage of `watch`). With `jobs` > 1, similar papers are found in a second
-    process while the other links are made (see `start_similarity`)."""
+    (each a stage of `watch`). With a `pool` (`similarity.pairs_process`), similar papers
+    are found there while the other links are made."""
     papers = list(papers)
     watch = watch or Stopwatch()
     with watch.stage("similarity"):
-        similar = start_similarity(graph, jobs=jobs)  # needs only the mentions, which nothing below changes
-    try:
-        with watch.stage("citations"):
-            link_citations(graph, papers)
-        with watch.stage("repositories"):
-            link_repositories(graph, papers)
-        with watch.stage("work mentions"):
-            link_work_mentions(graph)
-        with watch.stage("associations"):
-            add_associations(graph)
-        with watch.stage("relations"):
-            add_typed_relations(graph)
-    except BaseException:
-        similar.close()
-        raise
+        similar = start_similarity(graph, pool=pool)  # needs only the mentions, which nothing below changes
+    with watch.stage("citations"):
+        link_citations(graph, papers)
+    with watch.stage("repositories"):
+        link_repositories(graph, papers)
+    with watch.stage("work mentions"):
+        link_work_mentions(graph)
+    with watch.stage("associations"):
+        add_associations(graph)
+    with watch.stage("relations"):
+        add_typed_relations(graph)
     with watch.stage("similarity"):
         finish_similarity(graph, similar)

@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import networkx as nx
@@ -55,25 +57,39 @@ def add_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: in
 
 @dataclass
 class Started:
-    """Similarity under way: the vectors, and the linked pairs or the process finding them."""
+    """Similarity under way: the vectors, and the linked pairs or their future."""
 
     papers: list[str]
     concepts: list[str]
     matrix: sp.csr_matrix
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | Future | None  # None: nothing to link
-    pool: ProcessPoolExecutor | None = None
 
-    def close(self) -> None:
-        """Let the process go (a build that failed meanwhile does not wait for it)."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+
+@contextmanager
+def pairs_process(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A process for `start_similarity`, forked now (None with `jobs` < 2, or without fork).
+
+    Why now: a build enters this before it reads anything. A process forked later, from a
+    grown heap, shares the build's pages, and each page the build then writes (reference
+    counts, as it reads the graph) is copied: +1 GB at 100k papers. Spawning instead would
+    run the caller's main module again in the child, which breaks scripts without a
+    `__main__` guard.
+    """
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        pool.submit(int).result()  # the process starts now, not at the first real task
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a failed build does not wait for it
 
 
 def start_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP,
-                     jobs: int = 1) -> Started:
-    """Read the vectors now; find the pairs here, or with `jobs` > 1 in a process of their own
-    while the caller goes on (`finish_similarity` waits for them).
+                     pool: ProcessPoolExecutor | None = None) -> Started:
+    """Read the vectors now; find the pairs here, or in `pool` (see `pairs_process`) while
+    the caller goes on (`finish_similarity` waits for them).
 
     Why: after extraction a build runs on one core, and in a large corpus the pairs are the
     longest stage (18 of 110 s of a 100k-paper rebuild). They need only the vectors, which
@@ -82,20 +98,14 @@ def start_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: 
     papers, concepts, matrix = _vectors(graph)
     if not papers or top <= 0:
         return Started(papers, concepts, matrix, None)
-    if jobs < 2 or len(papers) < BACKGROUND_MIN_PAPERS:
+    if pool is None or len(papers) < BACKGROUND_MIN_PAPERS:
         return Started(papers, concepts, matrix, _linked_pairs(matrix, threshold, top))
-    # Spawned, not forked: a forked child would share the build's pages, and every page the
-    # build then writes (reference counts, as it reads the graph) would be copied: +1 GB at 100k.
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    return Started(papers, concepts, matrix, pool.submit(_linked_pairs, matrix, threshold, top), pool)
+    return Started(papers, concepts, matrix, pool.submit(_linked_pairs, matrix, threshold, top))
 
 
 def finish_similarity(graph: nx.MultiDiGraph, started: Started) -> None:
     """Add the `similarTo` edges of `start_similarity` (waiting for its process, if any)."""
-    try:
-        pairs = started.pairs.result() if isinstance(started.pairs, Future) else started.pairs
-    finally:
-        started.close()
+    pairs = started.pairs.result() if isinstance(started.pairs, Future) else started.pairs
     if pairs is None:
         return
     papers, concepts, matrix = started.papers, started.concepts, started.matrix
