@@ -68,7 +68,7 @@ def main() -> None:
               show_default=True, help="RDF syntax of the graph; repeatable (ttl, nt, jsonld, trig).")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping and reporting it.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Extract in this many processes.")
+              help="Extract in this many processes; with 2 or more, similar papers are found in a second process.")
 @click.option("--scheduler", metavar="ADDRESS", help="Extract on the Dask cluster at ADDRESS (tcp://host:8786).")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
               help="Where to keep extraction results for the next build [default: OUT/.kg-cache].")
