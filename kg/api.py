@@ -22,7 +22,7 @@ from .exporters import exporters
 from .exporters.html import HtmlOptions, export_html
 from .exporters.report import export_report
 from .graph.from_rdf import read_graph
-from .heap import frozen_heap, settle
+from .heap import frozen_heap
 from .stages import Stopwatch
 from .extraction import Extractor
 from .extraction.cache import MentionCache
@@ -60,7 +60,6 @@ class Corpus:
     problems: list[InputError] = field(default_factory=list)  # bad records, skipped
     merges: list[Merge] = field(default_factory=list)
     extraction: Counts = field(default_factory=Counts)  # papers extracted / taken from the cache
-    stopwatch: Stopwatch = field(default_factory=Stopwatch)  # seconds per stage of the build
 
 
 @dataclass
@@ -127,21 +126,21 @@ def read_corpus(inputs: Iterable[str | Path], strict: bool = False) -> Corpus:
 def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
                 progress: Progress | None = None, builtin_vocab: bool = True, *, strict: bool = False,
                 jobs: int = 1, scheduler: str | None = None,
-                cache_dir: str | Path | None = None) -> tuple[nx.MultiDiGraph, Corpus]:
+                cache_dir: str | Path | None = None,
+                watch: Stopwatch | None = None) -> tuple[nx.MultiDiGraph, Corpus]:
     """Read, extract and link: the graph model (frozen: it is final), and the corpus it was built from.
 
     `vocab` adds SKOS files to the shipped vocabularies; `builtin_vocab=False` uses only them.
     Extraction runs in `jobs` processes, or on the Dask cluster at `scheduler`; with a
     `cache_dir`, papers extracted by an earlier build (same text, same extractor) are not
-    extracted again.
+    extracted again. `watch` gets the seconds of each stage.
     """
     inputs = list(inputs)
-    watch = Stopwatch()
+    watch = watch or Stopwatch()
     with frozen_heap(), pairs_process(jobs) as pool:  # forked before the heap grows (see pairs_process)
         with watch.stage("read"):
             corpus = read_corpus(inputs, strict)
             metadata = build_metadata(inputs)
-        corpus.stopwatch = watch
         with watch.stage("pipeline"):
             spec = ExtractorSpec.from_files([Path(v) for v in vocab], builtin_vocab)
             known = extractor_for(spec).vocabulary.concepts
@@ -205,11 +204,11 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str
     start = time.perf_counter()
     cache_dir = Path(out_dir) / CACHE_DIR if cache is True else (Path(cache) if cache else None)
     with frozen_heap():
+        watch = Stopwatch()
         graph, corpus = build_model(inputs, vocab, progress, builtin_vocab, strict=strict, jobs=jobs,
-                                    scheduler=scheduler, cache_dir=cache_dir)
-        settle()
+                                    scheduler=scheduler, cache_dir=cache_dir, watch=watch)
         result = BuildResult(graph, corpus.records, problems=corpus.problems, merges=corpus.merges,
-                             extraction=corpus.extraction, stopwatch=corpus.stopwatch)
+                             extraction=corpus.extraction, stopwatch=watch)
         graph.graph["build"]["counts"] = result.counts()
         result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"], result.stopwatch)
     result.seconds = time.perf_counter() - start
