@@ -158,3 +158,31 @@ def test_shipped_vocabulary_resolves_ambiguity_by_context():
 
 def test_plural_acronym_is_not_a_coined_name(extractor):
     assert found(extractor, "", "Brain-computer interfaces (BCIs) are used. BCIs help.") == {}
+
+
+def test_span_list_follows_the_span_group(extractor):
+    """Components share one list of Span objects per doc; a group set by other code wins."""
+    from spacy.tokens import Span
+
+    from kg.extraction.matcher import SPANS_KEY, get_spans, set_spans
+
+    doc = extractor.nlp("We train an LSTM on MNIST.")
+    first = get_spans(doc)
+    assert first is get_spans(doc) and [s.text for s in first] == ["LSTM", "MNIST"]
+    doc.spans[SPANS_KEY] = first[:1]  # not through set_spans
+    assert [s.text for s in get_spans(doc)] == ["LSTM"]
+    mine = [Span(doc, 5, 6, label="dataset")]
+    set_spans(doc, mine)
+    assert get_spans(doc) == mine and [s.text for s in doc.spans[SPANS_KEY]] == ["MNIST"]
+
+
+def test_sentence_bounds_are_set_on_the_doc(extractor):
+    text = "EEG decoding\n\nWe record EEG. Then we train an LSTM!  It works."
+    doc = extractor.nlp(text)
+    assert [s.text for s in doc.sents] == ["EEG decoding\n\n", "We record EEG.", "Then we train an LSTM!", " It works."]
+    from kg.extraction.tokens import tokens
+    t = tokens(doc)
+    lstm = [tok.i for tok in doc if tok.text == "LSTM"][0]
+    assert text[slice(*t.sentence_chars(lstm))] == "Then we train an LSTM!"
+    assert t.sentence_chars(lstm) is t.sentence_chars(lstm - 1)  # found once per sentence
+    assert text[slice(*t.sentence_chars(len(doc) - 1))] == "It works."  # without the space before it

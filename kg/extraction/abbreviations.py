@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
-from .matcher import SPANS_KEY
+from .matcher import get_spans, set_spans
 from .names import looks_like_name, new_concept
 from .pairs import find_pairs
 from .rules import Rules, load_rules
@@ -47,7 +47,7 @@ class AbbreviationBinder:
             self.labels.setdefault(term.iri, []).append(_norm(term.text))
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(SPANS_KEY, []))
+        spans = get_spans(doc)
         added: list[Span] = []
         dropped: set[tuple[str, str]] = set()  # (short form, concept IRI) defined otherwise
         for lf, sf in find_pairs(doc):
@@ -55,7 +55,7 @@ class AbbreviationBinder:
         if added or dropped:
             keep = [s for s in spans if not any(_overlaps(s, a) for a in added)
                     and (text_of(s).rstrip("s"), s.kb_id_) not in dropped and (text_of(s), s.kb_id_) not in dropped]
-            doc.spans[SPANS_KEY] = filter_spans(added + keep)
+            set_spans(doc, filter_spans(added + keep))
         return doc
 
     def _bind(self, doc: Doc, lf: Span, sf: Span, spans: list[Span], dropped: set[tuple[str, str]]) -> list[Span]:

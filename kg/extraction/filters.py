@@ -9,7 +9,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .matcher import SPANS_KEY
+from .matcher import get_spans, set_spans
 from .rules import Rules, load_rules
 from .tokens import tokens
 
@@ -26,12 +26,12 @@ class AvailabilityFilter:
         self.cues = rules.availability_cues
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = doc.spans.get(SPANS_KEY, [])
+        spans = get_spans(doc)
         t = tokens(doc)
         keep = [s for s in spans if s.label_ not in DROPPED_IN_AVAILABILITY
                 or not self._is_availability(t.text[slice(*t.sentence_chars(s.start))])]
         if len(keep) != len(spans):
-            doc.spans[SPANS_KEY] = keep
+            set_spans(doc, keep)
         return doc
 
     def _is_availability(self, sentence: str) -> bool:

@@ -21,6 +21,28 @@ from .variants import label_variants
 from .vocab import Vocabulary
 
 SPANS_KEY = "kg"
+_SPAN_LIST = "kg_span_list"
+
+
+def get_spans(doc: Doc) -> list[Span]:
+    """`doc.spans["kg"]` as a list of `Span` objects, made once per change.
+
+    Why: a `SpanGroup` holds structs and makes new `Span` objects on every read, and each
+    component and the extractor read the group (about 5% of extraction). The list is kept
+    with the group it was read from, so a group set by other code is read again."""
+    group = doc.spans.get(SPANS_KEY)
+    if group is None:
+        return []
+    kept = doc.user_data.get(_SPAN_LIST)
+    if kept is None or kept[0] is not group or len(kept[1]) != len(group):
+        kept = doc.user_data[_SPAN_LIST] = (group, list(group))
+    return kept[1]
+
+
+def set_spans(doc: Doc, spans: list[Span]) -> None:
+    """Set `doc.spans["kg"]`, keeping `spans` as the list `get_spans` returns."""
+    doc.spans[SPANS_KEY] = spans
+    doc.user_data[_SPAN_LIST] = (doc.spans[SPANS_KEY], list(spans))
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.strings import StringStore
+from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
-from .matcher import SPANS_KEY
+from .matcher import get_spans, set_spans
 from .pairs import find_pairs
 from .rules import Rules, load_rules
 from .tokens import hashes, text_of, tokens
@@ -26,6 +26,8 @@ NEW_CONCEPTS = "kg_new_concepts"  # doc.user_data key: iri -> (label, type, alt 
 PROPOSED = "kg_proposed"  # doc.user_data key: set of concept IRIs the paper proposes
 _NAMEISH = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+\d+[A-Za-z0-9]*)$")
 _MAX_NAME_TOKENS = 4
+_HYPHEN, _OPEN = get_string_id("-"), get_string_id("(")
+_CLAUSE_PUNCT = frozenset(get_string_id(c) for c in ",.;:")  # a name after a proposal verb comes before these
 
 
 def new_concept(doc: Doc, iri: str, label: str, ctype: str, alt: str | None = None) -> None:
@@ -84,7 +86,7 @@ class NewNameFinder:
         return self.pref_labels.get(iri, "")[:1].isupper()
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(SPANS_KEY, []))
+        spans = get_spans(doc)
         found: list[tuple[Span, str, str, bool]] = []  # (name span, type, rule, proposed)
         found += self._title_name(doc)
         found += self._cued_names(doc)
@@ -107,7 +109,7 @@ class NewNameFinder:
                 doc.user_data.setdefault(PROPOSED, set()).add(iri)
             added += [Span(doc, s, e, label=ctype, kb_id=iri, span_id=rule) for s, e in _occurrences(doc, name)]
         if added:
-            doc.spans[SPANS_KEY] = filter_spans(spans + added)
+            set_spans(doc, filter_spans(spans + added))
         return doc
 
     def _title_name(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
@@ -121,7 +123,7 @@ class NewNameFinder:
         name = doc.char_span(start, colon, alignment_mode="contract")
         if name is None or len(name) > _MAX_NAME_TOKENS or text_of(name).lower() in self.rules.not_a_title_name:
             return []
-        known = [sp for sp in doc.spans.get(SPANS_KEY, []) if (sp.start, sp.end) == (name.start, name.end)]
+        known = [sp for sp in get_spans(doc) if (sp.start, sp.end) == (name.start, name.end)]
         if known and known[0].label_ in {"method", "dataset"} and self._proper(known[0].kb_id_):
             return [(name, known[0].label_, "new-name:title", True)]  # "Mamba: Linear-Time ..."
         if not all(tok.text[0].isupper() or tok.is_digit or tok.text in "-" for tok in name) or name[0].is_stop:
@@ -159,14 +161,17 @@ class NewNameFinder:
         """The first name in the window; after a naming word, a run of capitalised words."""
         test = looks_like_coined if coined else looks_like_name
         doc = window.doc
-        for tok in window:
-            if tok.text in {",", ".", ";", ":"} and tok.i > window.start + 1:
+        t = tokens(doc)
+        for i in range(window.start, window.end):  # by hash and offset: no Span per token tried
+            if t.orth[i] in _CLAUSE_PUNCT and i > window.start + 1:
                 return None
-            if tok.i > 0 and doc[tok.i - 1].text == "(":
+            if i > 0 and t.orth[i - 1] == _OPEN:
                 continue  # a short form being defined: the abbreviation rule owns it
-            name = compound_at(doc, tok.i)
-            if not test(text_of(name), self.rules):
+            end = compound_end(doc, i)
+            last = doc[end - 1]
+            if not test(t.text[t.idx[i]:last.idx + len(last)], self.rules):
                 continue
+            name = doc[i:end]
             while coined and name.end < len(doc) and name.end - name.start < _MAX_NAME_TOKENS:
                 more = compound_at(doc, name.end)
                 if not (text_of(more)[:1].isupper() and more[0].is_alpha):
@@ -193,16 +198,21 @@ class NewNameFinder:
 
 def compound_at(doc: Doc, i: int) -> Span:
     """The token at i plus tokens glued to it by '-' ("E-iSpec", "Explanation-Refiner")."""
-    end = i + 1
-    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+    return doc[i:compound_end(doc, i)]
+
+
+def compound_end(doc: Doc, i: int) -> int:
+    """Where `compound_at(doc, i)` ends; hyphens found by hash, so most calls make no Token."""
+    orth, end = tokens(doc).orth, i + 1
+    while end + 1 < len(orth) and orth[end] == _HYPHEN and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
         end += 2
-    return doc[i:end]
+    return end
 
 
 def compound_ending_at(doc: Doc, i: int) -> Span:
     """The token at i plus tokens glued before it by '-' ("MNIST-Nd")."""
-    start = i
-    while start - 2 >= 0 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+    orth, start = tokens(doc).orth, i
+    while start - 2 >= 0 and orth[start - 1] == _HYPHEN and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
         start -= 2
     return doc[start:i + 1]
 

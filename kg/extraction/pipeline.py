@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import Concept, ConceptMentions, Mention, Paper
 from . import abbreviations, filters, names, regions  # noqa: F401  (registers the factories)
-from .matcher import SPANS_KEY
+from .matcher import get_spans
 from .names import NEW_CONCEPTS, PROPOSED
 from .tokens import form_tokenizer, keep_text, text_of, tokens
 from .vocab import Vocabulary, load_vocabulary
@@ -67,7 +67,7 @@ class Extractor:
         new = doc.user_data.get(NEW_CONCEPTS, {})
         proposed = doc.user_data.get(PROPOSED, set())
         grouped: dict[str, ConceptMentions] = {}
-        for span in sorted(doc.spans[SPANS_KEY], key=lambda s: s.start):
+        for span in sorted(get_spans(doc), key=lambda s: s.start):
             iri = span.kb_id_
             if iri not in grouped:
                 grouped[iri] = ConceptMentions(self._concept(iri, span.label_, text_of(span), new), proposed=iri in proposed)

@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
 from ..namespaces import KG
-from .matcher import SPANS_KEY
+from .matcher import get_spans, set_spans
 from .names import new_concept
 from .rules import rules_graph
 from .tokens import hashes, tokens
@@ -68,7 +68,7 @@ class RegionPhraseFinder:
         self.conjunctions = hashes(strings, ["and", "or"])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(SPANS_KEY, []))
+        spans = get_spans(doc)
         if not self._about_anatomy(doc, spans) or not tokens(doc).where(self.heads):
             return doc  # every rule ends in (or starts with) a head word
         added = []
@@ -80,7 +80,7 @@ class RegionPhraseFinder:
             new_concept(doc, iri, label, "brain_region")
             added.append(Span(doc, span.start, span.end, label="brain_region", kb_id=iri, span_id=f"region-phrase:{rule}"))
         if added:
-            doc.spans[SPANS_KEY] = filter_spans(added + spans)
+            set_spans(doc, filter_spans(added + spans))
         return doc
 
     def _matches(self, doc: Doc) -> list[tuple[str, int, int]]:

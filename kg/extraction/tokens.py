@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 
 _KEY = "kg_tokens"
 _TEXT = "kg_text"
+_NOT_START = np.uint64(2**64 - 1)  # SENT_START -1 (not a sentence start) as `Doc.from_array` takes it
 
 
 class Tokens:
@@ -38,6 +39,7 @@ class Tokens:
         self.doc = doc
         self.orth, self.lower, self.idx = doc.to_array([ORTH, LOWER, IDX]).T.tolist()
         self.sent_starts: list[int] = [0]  # token index of each sentence start
+        self._sentence_chars: dict[int, tuple[int, int]] = {}  # by sentence start
 
     @cached_property
     def text(self) -> str:
@@ -100,8 +102,15 @@ class Tokens:
         return self.sent_starts[k] if k < len(self.sent_starts) else len(self.orth)
 
     def sentence_chars(self, token: int) -> tuple[int, int]:
-        """(start, end) characters of the sentence of `token`, without surrounding space."""
-        start, end = self.sentence_start(token), self.sentence_end(token)
+        """(start, end) characters of the sentence of `token`, without surrounding space;
+        found once per sentence (each mention, and the filters, ask for theirs)."""
+        start = self.sentence_start(token)
+        found = self._sentence_chars.get(start)
+        if found is None:
+            found = self._sentence_chars[start] = self._chars_of(start, self.sentence_end(token))
+        return found
+
+    def _chars_of(self, start: int, end: int) -> tuple[int, int]:
         while start < end - 1 and self.is_space(start):
             start += 1
         while end - 1 > start and self.is_space(end - 1):
@@ -178,10 +187,11 @@ class Sentences:
             if j < n:
                 starts.add(j)
         starts.update(i + 1 for i in t.line_breaks if i + 1 < n)
-        flags = np.full((n, 1), -1, dtype=np.int64)
-        flags[sorted(starts), 0] = 1
-        doc.from_array([SENT_START], flags.astype(np.uint64))  # spaCy's encoding of -1
         t.sent_starts = sorted(starts)
+        flags = np.full((n, 1), _NOT_START, dtype=np.uint64)
+        flags[t.sent_starts, 0] = 1
+        doc.from_array([SENT_START], flags)
+        t._sentence_chars.clear()  # found for the old boundaries, if anyone asked
         return doc
 
 
