@@ -184,15 +184,15 @@ class NewNameFinder:
         """A name right before a dataset word ("the UCF101 dataset") or a method word
         ("the ATON models"): a concept the paper uses, not necessarily its own."""
         out = []
-        for i in tokens(doc).where(self.heads):
-            tok = doc[i]
-            low = tok.lower_
+        t = tokens(doc)
+        for i in t.where(self.heads):
+            low = doc[i].lower_
             ctype = "dataset" if low in self.rules.dataset_cues else "method" if low in self.rules.method_cues else None
-            if ctype is None or tok.i == 0:
+            if ctype is None or i == 0:
                 continue
-            name = compound_ending_at(doc, tok.i - 1)
-            if looks_like_name(text_of(name), self.rules):
-                out.append((name, ctype, f"new-name:{ctype}", False))
+            start = compound_start(doc, i - 1)
+            if looks_like_name(t.text[t.idx[start]:t.idx[i]].rstrip(), self.rules):
+                out.append((doc[start:i], ctype, f"new-name:{ctype}", False))
         return out
 
 
@@ -209,12 +209,12 @@ def compound_end(doc: Doc, i: int) -> int:
     return end
 
 
-def compound_ending_at(doc: Doc, i: int) -> Span:
-    """The token at i plus tokens glued before it by '-' ("MNIST-Nd")."""
+def compound_start(doc: Doc, i: int) -> int:
+    """Where the compound ending at token i starts: tokens glued before it by '-' ("MNIST-Nd")."""
     orth, start = tokens(doc).orth, i
     while start - 2 >= 0 and orth[start - 1] == _HYPHEN and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
         start -= 2
-    return doc[start:i + 1]
+    return start
 
 
 def _same(name: Span, spans: list[Span]) -> Span | None:

@@ -85,11 +85,11 @@ class Extractor:
 def mention_of(span: Span, paper: Paper, rule: str | None = None) -> Mention:
     """A Mention for a span of `paper.text`: offsets into its field, sentence, rule."""
     offset = paper.abstract_offset
-    in_title = span.start_char < offset or not paper.abstract
-    field, base = ("title", 0) if in_title else ("abstract", offset)
+    first, last = span.start_char, span.end_char  # each read looks the tokens up again
+    field, base = ("title", 0) if first < offset or not paper.abstract else ("abstract", offset)
     t = tokens(span.doc)  # its text is `paper.text`, made once
     start, end = t.sentence_chars(span.start)
     return Mention(
-        text=t.text[span.start_char:span.end_char], field=field, start=span.start_char - base, end=span.end_char - base,
+        text=t.text[first:last], field=field, start=first - base, end=last - base,
         sentence=t.text[start:end], rule=rule or span.id_, sentence_start=start - base,
     )
