@@ -29,7 +29,8 @@ def get_spans(doc: Doc) -> list[Span]:
 
     Why: a `SpanGroup` holds structs and makes new `Span` objects on every read, and each
     component and the extractor read the group (about 5% of extraction). The list is kept
-    with the group it was read from, so a group set by other code is read again."""
+    with the group it was read from, so a group set by other code is read again; callers
+    build new lists rather than change this one (a changed length is read again too)."""
     group = doc.spans.get(SPANS_KEY)
     if group is None:
         return []

@@ -191,7 +191,7 @@ class NewNameFinder:
             if ctype is None or i == 0:
                 continue
             start = compound_start(doc, i - 1)
-            if looks_like_name(t.text[t.idx[start]:t.idx[i]].rstrip(), self.rules):
+            if looks_like_name(t.text[t.idx[start]:t.idx[i]].rstrip(), self.rules):  # up to the head word, no space
                 out.append((doc[start:i], ctype, f"new-name:{ctype}", False))
         return out
 
