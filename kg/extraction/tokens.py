@@ -95,6 +95,11 @@ class Tokens:
         """Index of the first token holding a line break (the end of the title), or len."""
         return self.line_breaks[0] if self.line_breaks else len(self.orth)
 
+    def set_sentence_starts(self, starts: list[int]) -> None:
+        """Sentence boundaries (sorted token indices); forgets bounds found for old ones."""
+        self.sent_starts = starts
+        self._sentence_chars.clear()
+
     def sentence_start(self, token: int) -> int:
         """Token index where the sentence of `token` starts."""
         return self.sent_starts[bisect_right(self.sent_starts, token) - 1]
@@ -190,11 +195,10 @@ class Sentences:
             if j < n:
                 starts.add(j)
         starts.update(i + 1 for i in t.line_breaks if i + 1 < n)
-        t.sent_starts = sorted(starts)
+        t.set_sentence_starts(sorted(starts))
         flags = np.full((n, 1), _NOT_START, dtype=np.uint64)
         flags[t.sent_starts, 0] = 1
         doc.from_array([SENT_START], flags)
-        t._sentence_chars.clear()  # found for the old boundaries, if anyone asked
         return doc
 
 
