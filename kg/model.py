@@ -50,6 +50,7 @@ class Mention:
     sentence: str
     rule: str  # e.g. "vocab:methods.ttl", "abbreviation", "new-name:title"
     sentence_start: int = 0  # offset of the sentence in the same field
+    confidence: float | None = None  # measured precision of mentions of this kind (extraction/confidence.py)
 
 
 @dataclass

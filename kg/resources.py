@@ -19,6 +19,11 @@ def ontology_dir() -> Path:
     raise FileNotFoundError("the kg ontology files are missing from this installation")
 
 
+def model_dir() -> Path:
+    """The shipped recognizer (`kg train` writes it; package data beside the code)."""
+    return _PACKAGE / "models" / "recognizer"
+
+
 def queries_dir() -> Path:
     """The example SPARQL queries: shipped in the package, or examples/queries in a checkout."""
     for candidate in (_PACKAGE / "queries", _PACKAGE.parent / "examples" / "queries"):

@@ -33,13 +33,13 @@ def unpack(packed: Packed, known: dict[str, Concept]) -> list[ConceptMentions]:
 
 def mention_tuple(m: Mention) -> tuple:
     """A Mention as a tuple, its fields in order."""
-    return (m.text, m.field, m.start, m.end, m.sentence, m.rule, m.sentence_start)
+    return (m.text, m.field, m.start, m.end, m.sentence, m.rule, m.sentence_start, m.confidence)
 
 
 def mention_from(t: tuple, sentences: dict[str, str] | None = None) -> Mention:
     """The Mention of `mention_tuple`; pass one `sentences` dict per paper so mentions in
     one sentence share its string."""
-    text, field, start, end, sentence, rule, sentence_start = t
+    text, field, start, end, sentence, rule, sentence_start, confidence = t
     if sentences is not None:
         sentence = sentences.setdefault(sentence, sentence)
-    return Mention(text, intern(field), start, end, sentence, intern(rule), sentence_start)
+    return Mention(text, intern(field), start, end, sentence, intern(rule), sentence_start, confidence)

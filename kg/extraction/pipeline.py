@@ -9,27 +9,33 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from ..model import Concept, ConceptMentions, Mention, Paper
-from . import abbreviations, filters, names, regions  # noqa: F401  (registers the factories)
+from ..resources import model_dir
+from . import abbreviations, filters, names, recognizer, regions  # noqa: F401  (registers the factories)
 from .matcher import get_spans
 from .names import NEW_CONCEPTS, PROPOSED
-from .tokens import form_tokenizer, keep_text, text_of, tokens
+from .confidence import Confidence, keep
+from .recognizer import add_recognizer
+from .tokens import blank_english, form_tokenizer, keep_text, text_of, tokens
 from .vocab import Vocabulary, load_vocabulary
 
 EXTRACTOR_VERSION = "1"
 
 
-def build_pipeline(vocabulary: Vocabulary) -> Language:
-    """Blank English + sentences + vocabulary matcher + abbreviations + new names + filters."""
-    nlp = spacy.blank("en")
+def build_pipeline(vocabulary: Vocabulary, model: Path | None = None) -> Language:
+    """Blank English + sentences + [trained recognizer] + vocabulary matcher [+ the
+    recognizer's entities merged in] + abbreviations + new names + filters."""
+    nlp = blank_english()
     keep_text(nlp)
     nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
+    if model is not None:
+        add_recognizer(nlp, model, before="kg_vocab_matcher")
+        nlp.add_pipe("kg_recognizer_spans").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_abbreviations").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_new_names").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_region_phrases")
@@ -40,9 +46,11 @@ def build_pipeline(vocabulary: Vocabulary) -> Language:
 class Extractor:
     """Finds concept mentions in papers; holds the compiled pipeline."""
 
-    def __init__(self, vocab_files: Iterable[Path] = (), batch_size: int = 64, builtin: bool = True):
+    def __init__(self, vocab_files: Iterable[Path] = (), batch_size: int = 64, builtin: bool = True,
+                 model: Path | None = None):
         self.vocabulary = load_vocabulary(vocab_files, builtin=builtin)
-        self.nlp = build_pipeline(self.vocabulary)
+        self.nlp = build_pipeline(self.vocabulary, model)
+        self.confidence = Confidence.load(model, model_dir())
         self.batch_size = batch_size
 
     @cached_property
@@ -71,8 +79,8 @@ class Extractor:
             iri = span.kb_id_
             if iri not in grouped:
                 grouped[iri] = ConceptMentions(self._concept(iri, span.label_, text_of(span), new), proposed=iri in proposed)
-            grouped[iri].mentions.append(mention_of(span, paper))
-        return list(grouped.values())
+            grouped[iri].mentions.append(mention_of(span, paper, confidence=self.confidence(span.label_, span.id_)))
+        return keep(list(grouped.values()), self.confidence.minimum)
 
     def _concept(self, iri: str, ctype: str, text: str, new: dict) -> Concept:
         known = self.vocabulary.concepts.get(iri)
@@ -82,8 +90,8 @@ class Extractor:
         return Concept(iri=iri, type=ctype, label=label, alt_labels=tuple(alts), source="paper")
 
 
-def mention_of(span: Span, paper: Paper, rule: str | None = None) -> Mention:
-    """A Mention for a span of `paper.text`: offsets into its field, sentence, rule."""
+def mention_of(span: Span, paper: Paper, rule: str | None = None, confidence: float | None = None) -> Mention:
+    """A Mention for a span of `paper.text`: offsets into its field, sentence, rule, confidence."""
     offset = paper.abstract_offset
     first, last = span.start_char, span.end_char  # each read looks the tokens up again
     field, base = ("title", 0) if first < offset or not paper.abstract else ("abstract", offset)
@@ -91,5 +99,5 @@ def mention_of(span: Span, paper: Paper, rule: str | None = None) -> Mention:
     start, end = t.sentence_chars(span.start)
     return Mention(
         text=t.text[first:last], field=field, start=first - base, end=last - base,
-        sentence=t.text[start:end], rule=rule or span.id_, sentence_start=start - base,
+        sentence=t.text[start:end], rule=rule or span.id_, sentence_start=start - base, confidence=confidence,
     )

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import KgError
 from ..heap import frozen_heap
 from ..model import Paper
-from ..resources import ontology_dir
+from ..resources import model_dir, ontology_dir
 from .cache import MentionCache, paper_key
 from .packing import Packed, pack
 from .pipeline import EXTRACTOR_VERSION, Extractor
@@ -39,10 +39,16 @@ class ExtractorSpec:
 
     vocab: tuple[tuple[str, bytes], ...] = ()  # (file name, Turtle bytes)
     builtin: bool = True
+    use_model: bool = True  # run a trained recognizer: the shipped one, or `model`
+    model: tuple[tuple[str, bytes], ...] = ()  # a user's model directory: (relative path, bytes)
 
     @classmethod
-    def from_files(cls, files: Sequence[str | Path], builtin: bool = True) -> "ExtractorSpec":
-        return cls(tuple((Path(f).name, Path(f).read_bytes()) for f in files), builtin)
+    def from_files(cls, files: Sequence[str | Path], builtin: bool = True,
+                   model: str | Path | None | bool = True) -> "ExtractorSpec":
+        """`model`: True for the shipped recognizer, a directory for another, False for rules only."""
+        files_of_model = read_model(Path(model)) if isinstance(model, (str, Path)) else ()
+        return cls(tuple((Path(f).name, Path(f).read_bytes()) for f in files), builtin, model is not False,
+                   files_of_model)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -50,12 +56,15 @@ class ExtractorSpec:
         it reads every vocabulary file, and each batch a worker runs asks for it."""
         from .. import __version__
 
-        h = hashlib.sha256(f"{__version__}/{EXTRACTOR_VERSION}/{self.builtin}".encode())
+        h = hashlib.sha256(f"{__version__}/{EXTRACTOR_VERSION}/{self.builtin}/{self.use_model}".encode())
         shipped = sorted(ontology_dir().rglob("*.ttl")) if self.builtin else [ontology_dir() / "rules.ttl"]
         for path in shipped:
             h.update(path.name.encode() + path.read_bytes())
         for name, data in self.vocab:
             h.update(name.encode() + data)
+        if self.use_model:
+            for name, data in self.model or read_model(model_dir()):
+                h.update(name.encode() + data)
         return h.hexdigest()
 
 
@@ -68,8 +77,24 @@ def extractor_for(spec: ExtractorSpec) -> Extractor:
             for name, data in spec.vocab:
                 files.append(Path(tmp) / name)
                 files[-1].write_bytes(data)
-            _EXTRACTORS[key] = Extractor(files, builtin=spec.builtin)
+            model = (write_model(spec.model, Path(tmp) / "model") if spec.model else model_dir()) if spec.use_model else None
+            _EXTRACTORS[key] = Extractor(files, builtin=spec.builtin, model=model)
     return _EXTRACTORS[key]
+
+
+def read_model(path: Path) -> tuple[tuple[str, bytes], ...]:
+    """A trained model directory's files, so a worker anywhere can load the same model."""
+    if not (path / "config.cfg").is_file():
+        where = "the shipped recognizer" if path == model_dir() else str(path)
+        raise KgError(f"{where}: not a trained model directory (no config.cfg); `kg train` makes one")
+    return tuple((p.relative_to(path).as_posix(), p.read_bytes()) for p in sorted(path.rglob("*")) if p.is_file())
+
+
+def write_model(files: tuple[tuple[str, bytes], ...], dest: Path) -> Path:
+    for name, data in files:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        (dest / name).write_bytes(data)
+    return dest
 
 
 def extract_batch(texts: list[tuple[str, str]], spec: ExtractorSpec) -> list[Packed]:

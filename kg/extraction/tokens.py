@@ -21,6 +21,7 @@ from spacy.pipeline.sentencizer import Sentencizer
 from spacy.strings import StringStore
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
 
 _KEY = "kg_tokens"
 _TEXT = "kg_text"
@@ -138,6 +139,16 @@ def tokens(doc: Doc) -> Tokens:
 def text_of(span: Span) -> str:
     """`span.text`, cut from the doc's text: `Span.text` makes a `Token` per token and joins them."""
     return tokens(span.doc).text[span.start_char:span.end_char]
+
+
+def blank_english() -> Language:
+    """spaCy's blank English, with "(" glued between letters split off ("nucleus(STh)",
+    as some abstracts and WhiteText write a defined short form): the extractor's and the
+    recognizer's training data's tokenizer."""
+    nlp = spacy.blank("en")
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z])\((?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 def keep_text(nlp: Language) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 import networkx as nx
 from spacy.matcher import PhraseMatcher
@@ -69,8 +70,10 @@ def add_corpus_name_mentions(results: list[tuple[Paper, list[ConceptMentions]]],
         cached.update((key, f) for (key, _, _), f in zip(batch, found))
         if cache:
             cache.put_many((key, f) for (key, _, _), f in zip(batch, found))
+    confidence = extractor_for(spec).confidence
     for key, (k, _) in zip(keys, todo):
-        results[k][1].extend(ConceptMentions(names[iri], [mention_from(m) for m in mentions]) for iri, mentions in cached[key])
+        results[k][1].extend(ConceptMentions(names[iri], [replace(mention_from(m), confidence=confidence(names[iri].type, RULE))
+                                                         for m in mentions]) for iri, mentions in cached[key])
 
 
 def name_mentions_batch(items: list[tuple[str, str, list[tuple[str, list[str]]]]], spec: ExtractorSpec) -> list:

@@ -1,0 +1,120 @@
+"""The trained recognizer's place in the pipeline: its entities become concept mentions.
+
+The recognizer (spaCy `tok2vec` + `ner`, trained by `kg train` on annotated abstracts) runs
+before the rule components and writes `doc.ents`. `kg_recognizer_spans` runs after the
+vocabulary matcher and merges the two:
+- where an entity overlaps a vocabulary match of its type, the match stays (the vocabulary
+  names the concept) and its rule says both found it (`vocab:methods.ttl+model`);
+- an entity no match covers is named through the vocabulary (its text, case and a plural
+  aside, is a label of a concept of its type), or else becomes a concept of the paper
+  (`model`), as an abbreviation or a new name does;
+- an entity whose text the vocabulary gives another type was left out by the matcher on
+  purpose (an ambiguous label without its context words), so it is dropped; so is a
+  generic phrase the rules never make a concept of ("neural network"), a URL, and the
+  function words at an entity's edges.
+Abbreviations, new names and filters then run over the merged spans as before.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..linking.iris import concept_iri
+from .matcher import get_spans, set_spans
+from .names import new_concept
+from .rules import Rules, load_rules
+from .tokens import text_of
+from .vocab import Vocabulary
+
+MODEL_RULE = "model"
+_EDGE_PUNCT = frozenset("-,.;:/")
+AGREED = "+model"  # suffix of a rule whose match the model found too
+
+
+@Language.factory("kg_recognizer_spans", assigns=["doc.spans"], requires=["doc.ents", "doc.spans"])
+def make_recognizer_spans(nlp: Language, name: str) -> "RecognizerSpans":
+    return RecognizerSpans(load_rules())
+
+
+class RecognizerSpans:
+    """Merges the recognizer's entities into the rule components' spans."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.generic = rules.not_a_concept  # phrases no rule makes a concept of
+        self.names: dict[tuple[str, str], str] = {}  # (type, normalised label) -> concept IRI
+        self.types: dict[str, set[str]] = {}  # normalised label -> types the vocabulary gives it
+
+    def add_vocabulary(self, vocabulary: Vocabulary) -> None:
+        for term in sorted(vocabulary.terms, key=lambda t: (t.iri, t.text)):
+            ctype = vocabulary.concepts[term.iri].type
+            key = normalise(term.text)
+            self.names.setdefault((ctype, key), term.iri)
+            self.types.setdefault(key, set()).add(ctype)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.ents:
+            return doc
+        spans = list(get_spans(doc))
+        added: list[Span] = []
+        for ent in doc.ents:
+            hits = [i for i, s in enumerate(spans) if s.start < ent.end and ent.start < s.end]
+            if hits:
+                for i in hits:
+                    s = spans[i]
+                    if s.label_ == ent.label_ and not s.id_.endswith(AGREED):
+                        spans[i] = Span(doc, s.start, s.end, label=s.label, kb_id=s.kb_id, span_id=s.id_ + AGREED)
+                continue
+            span = self._concept_span(doc, ent)
+            if span is not None:
+                added.append(span)
+        set_spans(doc, filter_spans(spans + added))
+        return doc
+
+    def _concept_span(self, doc: Doc, ent: Span) -> Span | None:
+        ent = _trimmed(ent)
+        if ent is None:
+            return None
+        text = text_of(ent)
+        if text.lower() in self.generic or "://" in text:
+            return None
+        key = normalise(text)
+        iri = self.names.get((ent.label_, key))
+        if iri is None:
+            if self.types.get(key):
+                return None
+            iri = concept_iri(ent.label_, text)
+            new_concept(doc, iri, text, ent.label_)
+        return Span(doc, ent.start, ent.end, label=ent.label_, kb_id=iri, span_id=MODEL_RULE)
+
+
+def _trimmed(ent: Span) -> Span | None:
+    """The entity without lower-case function words or dangling punctuation at its edges
+    ("reasoning chains using" -> "reasoning chains", "-learning" -> "learning"); None if
+    nothing is left."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and ((doc[start].is_lower and doc[start].is_stop) or doc[start].text in _EDGE_PUNCT):
+        start += 1
+    while end > start and ((doc[end - 1].is_lower and doc[end - 1].is_stop) or doc[end - 1].text in _EDGE_PUNCT):
+        end -= 1
+    if start == end:
+        return None
+    return ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label=ent.label)
+
+
+def normalise(text: str) -> str:
+    """Case, hyphens and a final plural "s" do not change which label a text is."""
+    text = re.sub(r"[\s\-_]+", " ", text.lower()).strip()
+    return text[:-1] if len(text) > 3 and text.endswith("s") and not text.endswith("ss") else text
+
+
+def add_recognizer(nlp: Language, model_dir: Path, before: str) -> None:
+    """Add the trained tok2vec and ner of `model_dir` to `nlp`, before component `before`."""
+    trained = spacy.load(model_dir, exclude=["tokenizer"])
+    for name in trained.pipe_names:
+        nlp.add_pipe(name, source=trained, before=before)
