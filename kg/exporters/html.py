@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,7 @@ from pyvis.network import Network
 
 from ..errors import KgError
 from ..graph import edges
+from ..model import Mention
 from . import atomic_write
 
 COLOURS = {"paper": "#9aa5b1", "method": "#e8743b", "dataset": "#19a979", "modality": "#5899da",
@@ -210,11 +212,26 @@ def _capped(items: list[str], first: list[str] | None = None) -> list[str]:
     return first if len(items) <= MAX_LISTED else first + [f"… and {len(items) - MAX_LISTED} more"]
 
 
+def _evidence(mentions: Iterable[Mention]) -> list[str]:
+    """Evidence lines: each sentence once, with what found it there and how far that kind
+    of evidence is trusted ("... [vocab:methods.ttl+model, confidence 0.87]")."""
+    best: dict[str, Mention] = {}
+    for m in mentions:
+        if m.sentence not in best or (m.confidence or 0) > (best[m.sentence].confidence or 0):
+            best[m.sentence] = m
+    lines = []
+    for sentence in sorted(best)[:MAX_SENTENCES]:
+        m = best[sentence]
+        said = f"{m.rule}, confidence {m.confidence:.2f}" if m.confidence is not None else m.rule
+        lines.append(f"{sentence} [{said}]")
+    return lines
+
+
 def _concept_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     mentioning = [(u, keys["mentions"]) for u, keys in graph.pred[iri].items() if "mentions" in keys]
     titles = [graph.nodes[u]["title"] for u, _ in mentioning]
     titles = _capped(titles, heapq.nsmallest(MAX_LISTED, titles))  # not a full sort: 10^4 titles or more
-    sentences = sorted({m.sentence for _, d in mentioning[:MAX_LISTED] for m in d["mentions"]})[:MAX_SENTENCES]
+    sentences = _evidence(m for _, d in mentioning[:MAX_LISTED] for m in d["mentions"])
     return dict(label=data["label"], title=f"{data['label']} ({data['type'].replace('_', ' ')}, {data['papers']} papers)",
                 color=COLOURS[data["type"]], shape="dot", kind="concept", group_type=data["type"],
                 ctype=data["type"].replace("_", " "), full_label=data["label"],

@@ -25,7 +25,8 @@ def paper_record(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
             "type": node["type"], "label": node["label"], "iri": concept,
             "proposed": edge["proposed"],
             "mentions": [{"text": m.text, "field": m.field, "start": m.start, "end": m.end,
-                          "sentence": m.sentence, "rule": m.rule} for m in edge["mentions"]],
+                          "sentence": m.sentence, "rule": m.rule, "confidence": m.confidence}
+                         for m in edge["mentions"]],
         })
     return {"id": iri, "title": data["title"], "sources": data["sources"], "concepts": found}
 

@@ -73,6 +73,7 @@ def number(value: int | float | bool) -> str:
 
 
 _MENTION, _IN_PAPER, _DENOTES = kg("Mention"), kg("inPaper"), kg("denotes")
+_CONFIDENCE = kg("confidence")
 _FIELD, _START, _END, _TEXT, _SENTENCE, _RULE = (kg(n) for n in ("field", "start", "end", "text", "sentence", "rule"))
 
 
@@ -183,7 +184,8 @@ def _mentions(paper: str, concept: str, data: dict) -> Iterator[str]:
         node = iri(mention_iri(paper, m.field, m.start, m.end))
         # One string per mention: the most numerous resource, so the hottest loop of the export.
         yield (f"{node} {_A} {_MENTION} .\n{node} {_IN_PAPER} {p} .\n{node} {_DENOTES} {c} .\n"
-               + _where(node, m.field, m.start, m.end, m.text, m.sentence, m.rule))
+               + _where(node, m.field, m.start, m.end, m.text, m.sentence, m.rule)
+               + (f"{node} {_CONFIDENCE} {number(m.confidence)} .\n" if m.confidence is not None else ""))
 
 
 def _where(node: str, field: str, start: int, end: int, quote: str | None, sentence: str, rule: str) -> str:

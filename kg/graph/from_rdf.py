@@ -84,7 +84,8 @@ def _mentions(rdf: Graph, graph: nx.MultiDiGraph) -> None:
         v = lambda prop: rdf.value(m, prop)  # noqa: E731
         found[(str(v(KG.inPaper)), str(v(KG.denotes)))].append(Mention(
             text=str(v(KG.text)), field=str(v(KG.field)), start=int(v(KG.start)), end=int(v(KG.end)),
-            sentence=str(v(KG.sentence)), rule=str(v(KG.rule))))
+            sentence=str(v(KG.sentence)), rule=str(v(KG.rule)),
+            confidence=float(v(KG.confidence)) if v(KG.confidence) is not None else None))
     for (paper, concept), mentions in sorted(found.items()):
         if paper in graph and concept in graph:
             mentions.sort(key=lambda m: (m.field != "title", m.start))
