@@ -1,0 +1,121 @@
+"""Training the recognizer: gold projection, training, cross-validation, confidences.
+
+Trains on the eight hand-made papers of tests/data/gold (seconds per model); the shipped
+model's own quality is guarded in test_quality.py.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg.cli import main
+from kg.errors import InputError
+from kg.extraction.confidence import Confidence, calibrate, producer
+from kg.extraction.runner import ExtractorSpec, extractor_for
+from kg.training import train
+from kg.training.crossval import assign_folds, cross_validate
+from kg.training.gold import project, read_gold
+from kg.training.score import score
+from kg.training.train import to_doc
+from kg.extraction.tokens import blank_english
+from conftest import DATA
+
+GOLD = DATA / "gold"
+
+
+def test_forms_project_onto_every_whole_word_occurrence_longest_first():
+    text = "A language model and a large language model; Language models differ from models."
+    spans = project(text, {"method": ["language model|language models", "large language model"]})
+    assert [text[a:b] for a, b, _ in spans] == ["language model", "large language model", "Language models"]
+
+
+def test_span_corpus_short_forms_and_title_split():
+    doc = read_gold([GOLD / "spans.jsonl"])[0]
+    assert doc.title.endswith("globus pallidus.") and doc.abstract.startswith("The STh")
+    assert [doc.text[a:b] for a, b, _ in doc.spans] == [
+        "subthalamic nucleus", "STh", "globus pallidus", "STh", "substantia nigra"]
+    assert doc.types == {"brain_region"}
+
+
+def test_types_a_source_did_not_annotate_are_missing_not_absent():
+    docs = read_gold([GOLD / "tiny.jsonl", GOLD / "spans.jsonl"])
+    wt = [d for d in docs if d.source == "spans"][0]
+    assert wt.missing == []  # no method/modality form of tiny.jsonl occurs in it
+    docs = read_gold([GOLD / "spans.jsonl", GOLD / "spans_modalities.jsonl", GOLD / "tiny.jsonl"])
+    wt = [d for d in docs if d.source == "spans"][0]
+    assert wt.types == {"brain_region", "method", "modality"}
+    assert ("Anterograde tracing", "modality") in {(wt.text[a:b], t) for a, b, t in wt.spans}
+    ref = to_doc(blank_english(), wt)
+    assert [(e.text, e.label_) for e in ref.ents][0] == ("Anterograde tracing", "modality")
+
+
+def test_missing_text_is_an_error_naming_file_and_line(tmp_path):
+    gold = tmp_path / "g.jsonl"
+    gold.write_text('{"title": "Known", "abstract": "x", "method": []}\n{"title": "Nowhere", "method": ["BERT"]}\n')
+    with pytest.raises(InputError, match=r"g\.jsonl:2: no text for 'Nowhere'"):
+        read_gold([gold])
+
+
+def test_training_is_seeded_and_reproducible(tmp_path):
+    a = train([GOLD / "tiny.jsonl"], tmp_path / "a", folds=0, epochs=2).model
+    b = train([GOLD / "tiny.jsonl"], tmp_path / "b", folds=0, epochs=2).model
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+    assert "performance" not in json.loads((a / "meta.json").read_text())
+
+
+def test_trained_model_loads_and_runs_in_a_build(tmp_path):
+    model = train([GOLD / "tiny.jsonl"], tmp_path / "model", folds=0, epochs=3).model
+    papers = tmp_path / "p.jsonl"
+    papers.write_text(json.dumps({"title": "GraphSAGE on PubMed", "abstract": "We train GraphSAGE on PubMed."}) + "\n")
+    result = kg.build([papers], tmp_path / "out", model=model)
+    rules = {m["rule"] for line in open(result.outputs["jsonl"]) for c in json.loads(line)["concepts"]
+             for m in c["mentions"]}
+    assert rules  # the build ran with the model in the pipeline
+    spec = ExtractorSpec.from_files([], model=model)
+    assert spec.fingerprint != ExtractorSpec.from_files([], model=False).fingerprint
+    assert "ner" in extractor_for(spec).nlp.pipe_names
+
+
+def test_cross_validation_scores_each_paper_once_with_a_model_that_did_not_see_it():
+    docs = read_gold([GOLD / "tiny.jsonl"])
+    folds = assign_folds(docs, 2, seed=0)
+    assert sorted(set(folds)) == [0, 1] and assign_folds(list(reversed(docs)), 2) == list(reversed(folds))
+    preds = cross_validate(docs, 2, epochs=1)
+    assert [p.doc.key for p in preds] == [d.key for d in docs]
+    assert [p.fold for p in preds] == folds
+    counts = score(preds)
+    assert counts["method"].gold == sum(len(d.concepts["method"]) for d in docs)
+
+
+def test_kg_train_cli_cross_validates_and_writes_confidences(tmp_path):
+    out = tmp_path / "model"
+    result = CliRunner().invoke(main, ["train", str(GOLD / "tiny.jsonl"), "-o", str(out), "--folds", "2",
+                                       "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "tiny: 2-fold cross-validated, rules + model, as built" in result.output
+    assert "rules alone" in result.output
+    tables = json.loads((out / "confidence.json").read_text())
+    assert set(tables) == {"with_model", "rules_only", "min_confidence"}
+    assert all(0 <= v <= 1 for t in ("with_model", "rules_only") for kinds in tables[t].values() for v in kinds.values())
+
+
+def test_confidence_is_the_precision_of_a_kind_of_mention():
+    judged = [("method", "vocab:methods.ttl+model", True)] * 9 + [("method", "vocab:methods.ttl+model", False)]
+    judged += [("method", "model", True)] * 6 + [("method", "model", False)] * 4 + [("method", "abbreviation", True)]
+    table = calibrate(judged)
+    assert table["method"] == {"*": 0.76, "model": 0.6, "vocab+model": 0.9}  # 16 of 21 right
+    conf = Confidence(table)
+    assert conf("method", "vocab:methods.ttl+model") == 0.9
+    assert conf("method", "abbreviation") == 0.76  # too rare to have its own figure
+    assert conf("dataset", "model") is None
+    assert producer("new-name:title") == "new-name"
+
+
+def test_model_and_no_model_options_exclude_each_other(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(GOLD), "-o", str(tmp_path), "--model", str(tmp_path), "--no-model"])
+    assert result.exit_code == 2 and "exclude each other" in result.output
