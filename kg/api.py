@@ -24,7 +24,6 @@ from .exporters.report import export_report
 from .graph.from_rdf import read_graph
 from .heap import frozen_heap
 from .stages import Stopwatch
-from .extraction import Extractor
 from .extraction.cache import MentionCache
 from .extraction.packing import unpack
 from .extraction.runner import Counts, ExtractorSpec, check_jobs, extract_corpus, extractor_for
@@ -126,14 +125,16 @@ def read_corpus(inputs: Iterable[str | Path], strict: bool = False) -> Corpus:
 def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
                 progress: Progress | None = None, builtin_vocab: bool = True, *, strict: bool = False,
                 jobs: int = 1, scheduler: str | None = None,
-                cache_dir: str | Path | None = None,
+                cache_dir: str | Path | None = None, model: str | Path | bool = True,
                 watch: Stopwatch | None = None) -> tuple[nx.MultiDiGraph, Corpus]:
     """Read, extract and link: the graph model (frozen: it is final), and the corpus it was built from.
 
     `vocab` adds SKOS files to the shipped vocabularies; `builtin_vocab=False` uses only them.
     Extraction runs in `jobs` processes, or on the Dask cluster at `scheduler`; with a
     `cache_dir`, papers extracted by an earlier build (same text, same extractor) are not
-    extracted again. `watch` gets the seconds of each stage.
+    extracted again. `model` is True for the shipped recognizer, a directory `kg train`
+    wrote for another, False for rules and vocabularies alone. `watch` gets the seconds of
+    each stage.
     """
     inputs = list(inputs)
     watch = watch or Stopwatch()
@@ -142,7 +143,7 @@ def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
             corpus = read_corpus(inputs, strict)
             metadata = build_metadata(inputs)
         with watch.stage("pipeline"):
-            spec = ExtractorSpec.from_files([Path(v) for v in vocab], builtin_vocab)
+            spec = ExtractorSpec.from_files([Path(v) for v in vocab], builtin_vocab, model)
             known = extractor_for(spec).vocabulary.concepts
         papers = [p for _, p in corpus.papers]
         cache = MentionCache(cache_dir) if cache_dir is not None else None
@@ -194,19 +195,21 @@ def export(graph: nx.MultiDiGraph, out_dir: str | Path,
 def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str | Path] = (),
           progress: Progress | None = None, builtin_vocab: bool = True,
           rdf_formats: Iterable[str] = ("turtle",), *, strict: bool = False, jobs: int = 1,
-          scheduler: str | None = None, cache: str | Path | bool = True) -> BuildResult:
+          scheduler: str | None = None, cache: str | Path | bool = True,
+          model: str | Path | bool = True) -> BuildResult:
     """Build the knowledge graph of `inputs`; write the RDF (graph.ttl by default; also
     graph.nt, graph.jsonld, graph.trig), mentions.jsonl, graph.html and report.html.
 
     `cache` True keeps extraction results in `out_dir/.kg-cache` for the next build, a
-    path keeps them there, False keeps none. Bad records are skipped and reported in the
+    path keeps them there, False keeps none. `model`: the shipped recognizer (True), a
+    model directory, or rules only (False). Bad records are skipped and reported in the
     result (`strict` makes the first one an error)."""
     start = time.perf_counter()
     cache_dir = Path(out_dir) / CACHE_DIR if cache is True else (Path(cache) if cache else None)
     with frozen_heap():
         watch = Stopwatch()
         graph, corpus = build_model(inputs, vocab, progress, builtin_vocab, strict=strict, jobs=jobs,
-                                    scheduler=scheduler, cache_dir=cache_dir, watch=watch)
+                                    scheduler=scheduler, cache_dir=cache_dir, model=model, watch=watch)
         result = BuildResult(graph, corpus.records, problems=corpus.problems, merges=corpus.merges,
                              extraction=corpus.extraction, stopwatch=watch)
         graph.graph["build"]["counts"] = result.counts()
@@ -275,9 +278,22 @@ def gaps(graph_file: str | Path, rows: str = "method", cols: str = "brain_region
     return format_results(*format_gaps(found, rows, cols), fmt)
 
 
-def extract(text: str, vocab: Iterable[str | Path] = ()) -> list[dict]:
+def extract(text: str, vocab: Iterable[str | Path] = (), model: str | Path | bool = True) -> list[dict]:
     """What extraction finds in free text: one dict per mention."""
-    found = Extractor([Path(v) for v in vocab]).extract_text(text)
+    found = extractor_for(ExtractorSpec.from_files([Path(v) for v in vocab], model=model)).extract_text(text)
     return [{"type": cm.concept.type, "label": cm.concept.label, "iri": cm.concept.iri, "text": m.text,
-             "start": m.start, "end": m.end, "rule": m.rule, "proposed": cm.proposed}
+             "start": m.start, "end": m.end, "rule": m.rule, "confidence": m.confidence, "proposed": cm.proposed}
             for cm in found for m in cm.mentions]
+
+
+def train(gold: Iterable[str | Path], out_dir: str | Path, texts: Iterable[str | Path] = (), *, folds: int = 5,
+          seed: int = 0, epochs: int | None = None, jobs: int = 1):
+    """Train a recognizer on annotated papers (`GUIDELINES.md` lines, or span-annotated
+    `{"id", "text", "entities"}` lines) and write it to `out_dir` for `build(model=...)`.
+    Guideline lines without an abstract take their text from the papers of `texts` (any
+    input `build` reads), joined by title. With `folds` >= 2 it cross-validates first:
+    the result holds every paper's held-out predictions and scores."""
+    from .training import train as train_model
+
+    papers = [p for _, p in read_corpus(texts).papers] if texts else []
+    return train_model(gold, out_dir, papers, folds=folds, seed=seed, epochs=epochs, jobs=check_jobs(jobs))

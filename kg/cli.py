@@ -41,6 +41,19 @@ vocab_option = click.option("--vocab", "vocab", multiple=True, type=click.Path(d
                             help="Extra SKOS vocabulary (Turtle) to match; repeatable.")
 
 
+def model_options(func):
+    """--model DIR / --no-model, passed on as `model`: True (shipped), a directory, or False."""
+    @click.option("--model", "model_dir", type=click.Path(file_okay=False, exists=True),
+                  help="A recognizer `kg train` made, instead of the shipped one.")
+    @click.option("--no-model", is_flag=True, help="Rules and vocabularies only, no trained recognizer (faster).")
+    @functools.wraps(func)
+    def wrapper(*args, model_dir: str | None, no_model: bool, **kwargs):
+        if model_dir and no_model:
+            raise click.UsageError("--model and --no-model exclude each other")
+        return func(*args, model=False if no_model else (model_dir or True), **kwargs)
+    return wrapper
+
+
 def run() -> None:
     """The `kg` program. When a command is done the process ends: the operating system
     takes its memory back, and the last garbage collection, which would walk every object
@@ -73,16 +86,18 @@ def main() -> None:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
               help="Where to keep extraction results for the next build [default: OUT/.kg-cache].")
 @click.option("--no-cache", is_flag=True, help="Extract every paper again and keep nothing.")
+@model_options
 @user_errors
 def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_builtin_vocab: bool,
           rdf_formats: tuple[str, ...], strict: bool, jobs: int, scheduler: str | None, cache_dir: str | None,
-          no_cache: bool) -> None:
+          no_cache: bool, model: str | bool) -> None:
     """Build the graph of INPUTS: files or directories of BibTeX, RIS, CSL-JSON, arXiv Atom,
     OpenAlex or Semantic Scholar JSON, PubMed XML, JSON Lines, CSV or saved listing pages."""
     cache = False if no_cache else (cache_dir or True)
     with _progress() as progress:
         result = api.build(inputs, out_dir, vocab=vocab, progress=progress, builtin_vocab=not no_builtin_vocab,
-                           rdf_formats=rdf_formats, strict=strict, jobs=jobs, scheduler=scheduler, cache=cache)
+                           rdf_formats=rdf_formats, strict=strict, jobs=jobs, scheduler=scheduler, cache=cache,
+                           model=model)
     click.echo(result.summary())
 
 
@@ -204,15 +219,46 @@ def validate(graph: str) -> None:
 @click.argument("text")
 @vocab_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@model_options
 @user_errors
-def extract(text: str, vocab: tuple[str, ...], as_json: bool) -> None:
+def extract(text: str, vocab: tuple[str, ...], as_json: bool, model: str | bool) -> None:
     """Show what would be extracted from TEXT ('-' reads standard input)."""
-    found = api.extract(sys.stdin.read() if text == "-" else text, vocab)
+    found = api.extract(sys.stdin.read() if text == "-" else text, vocab, model)
     if as_json:
         click.echo(json.dumps(found, indent=1, ensure_ascii=False))
         return
     for m in found:
-        click.echo(f"{m['type']:<13}{m['label'][:30]:<31}{m['text'][:30]:<31}{m['start']:>5}-{m['end']:<5} {m['rule']}  {m['iri']}")
+        confidence = f"{m['confidence']:.2f}" if m["confidence"] is not None else "-"
+        click.echo(f"{m['type']:<13}{m['label'][:30]:<31}{m['text'][:30]:<31}{m['start']:>5}-{m['end']:<5} "
+                   f"{m['rule']}  {confidence}  {m['iri']}")
+
+
+@main.command()
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory to write the model to (replaced); use it with `kg build --model DIR`.")
+@click.option("--texts", multiple=True, type=click.Path(exists=True),
+              help="Papers (any input kg build reads) whose titles join annotated lines without an abstract; repeatable.")
+@click.option("--folds", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Cross-validate over this many folds first, and calibrate confidences (0 or 1: skip).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds and of training.")
+@click.option("--epochs", type=click.IntRange(min=1), help="Training epochs [default: the config's].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Train this many folds at once.")
+@user_errors
+def train(gold: tuple[str, ...], out_dir: str, texts: tuple[str, ...], folds: int, seed: int, epochs: int | None,
+          jobs: int) -> None:
+    """Train the recognizer on GOLD files: annotated papers in the guideline format, or
+    span-annotated documents ({"id", "text", "entities"}), and print cross-validated scores."""
+    from .training.score import format_scores
+
+    result = api.train(gold, out_dir, texts, folds=folds, seed=seed, epochs=epochs, jobs=jobs)
+    kinds = {"model": "rules + model, as built", "raw": "rules + model, every concept", "rules": "rules alone"}
+    for source in result.sources if result.predictions else ():
+        for which, what in kinds.items():
+            title = f"{source}: {folds}-fold cross-validated, {what}"
+            click.echo(format_scores(title, result.scores(source, which)) + "\n")
+    click.echo(f"papers: {len(result.docs)}; wrote {result.model} in {result.seconds:.0f} s")
 
 
 @main.command()

@@ -18,7 +18,7 @@ def tiny_graph(tmp_path, tiny_vocab):
         '{"title": "Three", "abstract": "EEG only."}',
         '{"title": "two", "abstract": "An LSTM trained on MNIST with EEG. Another LSTM."}',
     ]) + "\n")
-    graph, corpus = build_model([tmp_path / "papers.jsonl"], vocab=[tiny_vocab], builtin_vocab=False)
+    graph, corpus = build_model([tmp_path / "papers.jsonl"], vocab=[tiny_vocab], builtin_vocab=False, model=False)
     return graph, corpus.records
 
 

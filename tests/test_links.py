@@ -32,7 +32,7 @@ def cited(tmp_path, tiny_vocab):
         {"title": "Paper B", "abstract": "EEG.", "doi": "10.1000/b", "references": "Paper A; 10.1000/b"},
         {"title": "Paper C", "abstract": "MNIST.", "arxiv": "2101.00001v3"},
     ])
-    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False)
+    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False, model=False)
     return graph
 
 
@@ -58,7 +58,7 @@ def test_a_paper_naming_anothers_method_gets_a_work_mention(tmp_path, tiny_vocab
         {"title": "FooNet: Fast Networks", "abstract": "We propose FooNet, a fast network."},
         {"title": "A Comparison", "abstract": "Many models exist. We compare against FooNet on MNIST."},
     ])
-    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False)
+    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False, model=False)
     t = by_title(graph)
     edge = graph.edges[t["A Comparison"], t["FooNet: Fast Networks"], "mentionsWorkOf"]
     [m] = edge["mentions"]
@@ -77,7 +77,7 @@ def test_npmi_and_lift_match_a_hand_computation(tmp_path, tiny_vocab):
         {"title": "Three", "abstract": "An LSTM on EEG."},
         {"title": "Four", "abstract": "EEG alone."},
     ])
-    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False)
+    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False, model=False)
     lstm, mnist = "https://w3id.org/kg/concept/method/test-lstm", "https://w3id.org/kg/concept/dataset/test-mnist"
     a, b = sorted((lstm, mnist))
     edge = graph.edges[a, b, "cooccurs"]
@@ -89,7 +89,7 @@ def test_npmi_and_lift_match_a_hand_computation(tmp_path, tiny_vocab):
 
 def test_typed_relation_keeps_its_sentence(tmp_path, tiny_vocab):
     path = papers_file(tmp_path, [{"title": "T", "abstract": "Intro. We evaluate the LSTM on MNIST. More."}])
-    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False)
+    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False, model=False)
     edge = graph.edges["https://w3id.org/kg/concept/method/test-lstm", "https://w3id.org/kg/concept/dataset/test-mnist", "evaluatedOn"]
     [ev] = edge["evidence"]
     assert ev["sentence"] == "We evaluate the LSTM on MNIST." and ev["field"] == "abstract"
@@ -98,7 +98,7 @@ def test_typed_relation_keeps_its_sentence(tmp_path, tiny_vocab):
 
 def test_code_links_become_repository_nodes(tmp_path, tiny_vocab):
     path = papers_file(tmp_path, [{"title": "T", "abstract": "Code: https://github.com/Org/Repo.git. Done."}])
-    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False)
+    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False, model=False)
     assert graph.nodes["https://github.com/Org/Repo"]["kind"] == "repository"
     assert any(k == "codeRepository" for _, _, k in graph.in_edges("https://github.com/Org/Repo", keys=True))
 
@@ -110,7 +110,7 @@ def test_similar_papers_share_concepts(tmp_path, tiny_vocab):
         {"title": "Three", "abstract": "EEG."},
         {"title": "Four", "abstract": "Mixture of experts."},
     ])
-    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False)
+    graph, _ = build_model([path], vocab=[tiny_vocab], builtin_vocab=False, model=False)
     t = by_title(graph)
     a, b = sorted((t["One"], t["Two"]))
     assert graph.edges[a, b, "similarTo"]["weight"] == pytest.approx(1.0)
@@ -121,7 +121,7 @@ def test_gaps_ranks_untried_pairs(tmp_path, tiny_vocab):
     path = papers_file(tmp_path, [{"title": f"P{i}", "abstract": text} for i, text in enumerate([
         "An LSTM on EEG.", "An LSTM on EEG.", "An LSTM on EEG.", "An LSTM.",
         "Mixture of experts on MNIST.", "Mixture of experts on MNIST.", "Mixture of experts on MNIST.", "EEG."])])
-    out = build([path], tmp_path / "out", vocab=[tiny_vocab], builtin_vocab=False)
+    out = build([path], tmp_path / "out", vocab=[tiny_vocab], builtin_vocab=False, model=False)
     result = CliRunner().invoke(main, ["gaps", str(out.outputs["turtle"]), "--rows", "method", "--cols", "modality",
                                        "--format", "json"])
     rows = json.loads(result.output)
