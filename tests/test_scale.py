@@ -90,7 +90,8 @@ def test_benchmark_runs_at_a_small_size(tmp_path):
     assert done.returncode == 0, done.stderr
     [row] = json.loads((tmp_path / "figures.json").read_text())
     assert row["papers"] == 300
-    for key in ("tokenizer_pps", "extract_pps", "extract_jobs_pps", "build_s", "peak_rss_mb", "rebuild_s",
+    for key in ("tokenizer_pps", "extract_pps", "extract_jobs_pps", "build_s", "peak_rss_mb", "rebuild_s", "rules_build_s",
+                "rules_extract_pps", "rules_extract_jobs_pps",
                 "rebuild_extracted", "query_max_s", "ttl_mb"):
         assert row[key] > 0, key
     assert row["rebuild_extracted"] == 3  # 1% new papers, and only those

@@ -104,15 +104,20 @@ def test_kg_train_cli_cross_validates_and_writes_confidences(tmp_path):
     assert all(0 <= v <= 1 for t in ("with_model", "rules_only") for kinds in tables[t].values() for v in kinds.values())
 
 
-def test_confidence_is_the_precision_of_a_kind_of_mention():
-    judged = [("method", "vocab:methods.ttl+model", True)] * 9 + [("method", "vocab:methods.ttl+model", False)]
-    judged += [("method", "model", True)] * 6 + [("method", "model", False)] * 4 + [("method", "abbreviation", True)]
+def test_confidence_is_the_precision_of_a_kind_of_mention_in_its_context():
+    judged = [("method", "vocab:methods.ttl+model", "other", True)] * 9
+    judged += [("method", "vocab:methods.ttl+model", "other", False)]
+    judged += [("method", "model", "other", True)] * 3 + [("method", "model", "other", False)] * 7
+    judged += [("method", "model", "anatomy", True)] * 9 + [("method", "model", "anatomy", False)]
+    judged += [("method", "abbreviation", "other", True)] + [("dataset", "model", "other", False)] * 2
     table = calibrate(judged)
-    assert table["method"] == {"*": 0.76, "model": 0.6, "vocab+model": 0.9}  # 16 of 21 right
+    assert table["method"] == {"*": 0.71, "model": 0.6, "model@anatomy": 0.9, "model@other": 0.3,
+                               "vocab+model": 0.9, "vocab+model@other": 0.9}  # 22 of 31 right
     conf = Confidence(table)
-    assert conf("method", "vocab:methods.ttl+model") == 0.9
-    assert conf("method", "abbreviation") == 0.76  # too rare to have its own figure
-    assert conf("dataset", "model") is None
+    assert conf("method", "vocab:methods.ttl+model", "other") == 0.9
+    assert conf("method", "model", "anatomy") == 0.9 and conf("method", "model", "other") == 0.3
+    assert conf("method", "abbreviation") == 0.71  # too rare to have its own figure: the type's
+    assert conf("dataset", "model", "other") == 0.25  # too rare for the type: the kind over all types
     assert producer("new-name:title") == "new-name"
 
 

@@ -78,7 +78,7 @@ class AbbreviationBinder:
         ctype, iri = target
         out = [s for s in spans if s.kb_id_ == iri and s.start == lf.start and s.end == lf.end]
         out = out or [Span(doc, lf.start, lf.end, label=ctype, kb_id=iri, span_id="abbreviation:long-form")]
-        for start, end in _occurrences(doc, short):
+        for start, end in occurrences(doc, short):
             out.append(Span(doc, start, end, label=ctype, kb_id=iri, span_id="abbreviation"))
         return out
 
@@ -122,7 +122,7 @@ def _covering(sf: Span, spans: list[Span]) -> tuple[str, str] | None:
     return None
 
 
-def _occurrences(doc: Doc, short: str):
+def occurrences(doc: Doc, short: str):
     for i in tokens(doc).where(hashes(doc.vocab.strings, (short, short + "s")), "orth"):
         yield i, i + 1
 

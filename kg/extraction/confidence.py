@@ -1,27 +1,37 @@
 """How far to trust a mention: the measured precision of the kind of evidence behind it.
 
-A mention's confidence is the share of mentions of its type and producer that were right
-when the pipeline ran on annotated papers it had not been trained on (`kg train`
-cross-validates and writes the table into the model as `confidence.json`). The producer is
-the rule's family (`vocab`, `abbreviation`, `new-name`, `model`, ...) and whether the
-recognizer agreed (`vocab+model`): agreement is measured separately because it is worth more.
-A kind never seen in cross-validation gets the type's overall precision. The table has
-one part for builds with the recognizer and one for rules alone (`--no-model`), measured
-on the same papers. With the recognizer, a concept none of whose mentions reaches
-`MIN_CONFIDENCE` is dropped: the kinds of evidence that were wrong more often than right
-in cross-validation do not make a concept alone (rules alone, `--no-model`, drop nothing).
+A mention's confidence is the share of mentions of its type and kind that were right when
+the pipeline ran on annotated papers it had not been trained on (`kg train`
+cross-validates and writes the table into the model as `confidence.json`). The kind is the
+rule's family (`vocab`, `abbreviation`, `new-name`, `model`, ...), whether the recognizer
+agreed (`vocab+model`: agreement is worth more), and the paper's context: `anatomy` when it
+names a word of experimental neuroanatomy (`kg:anatomyCue` in ontology/rules.ttl),
+`other` otherwise, since the recognizer is right more often in one than in the other.
+A kind seen too rarely in cross-validation takes the figure of the same kind over all
+types, then of the kind without its context, then of its type.
+
+The table has one part for builds with the recognizer and one for rules alone
+(`--no-model`), measured on the same papers. With the recognizer, a concept none of whose
+mentions reaches `MIN_CONFIDENCE` is dropped: the kinds of evidence that were wrong more
+often than right in cross-validation do not make a concept alone (rules alone drop nothing).
 """
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from ..model import ConceptMentions
+from ..namespaces import KG
+from .rules import rules_graph
 
 FILE = "confidence.json"
 AGREED = "+model"
 MIN_CONFIDENCE = 0.5  # with the recognizer, a concept is kept when some mention of it reaches this
+MIN_COUNT = 10  # judgements a kind needs to have a figure of its own
+ANY = "*"
 
 
 def producer(rule: str) -> str:
@@ -31,8 +41,28 @@ def producer(rule: str) -> str:
     return family + AGREED if agreed else family
 
 
+@lru_cache(maxsize=1)
+def _anatomy() -> re.Pattern:
+    words = sorted(str(o).lower() for o in rules_graph().objects(KG.RegionPhrases, KG.anatomyCue))
+    return re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, words)))
+
+
+def context_of(lower_text: str) -> str:
+    """"anatomy" for a paper (its lower-case text) that names a word of neuroanatomy."""
+    return "anatomy" if _anatomy().search(lower_text) else "other"
+
+
+def _keys(ctype: str, rule: str, context: str) -> list[tuple[str, str]]:
+    """Where to look a mention's figure up, most specific first."""
+    kind = producer(rule)
+    keys = [(ctype, f"{kind}@{context}"), (ANY, f"{kind}@{context}"), (ctype, kind), (ANY, kind)]
+    if kind.endswith(AGREED):
+        keys.append((ctype, kind.removesuffix(AGREED)))
+    return keys + [(ctype, ANY)]
+
+
 class Confidence:
-    """Looks up a mention's confidence by type and rule."""
+    """Looks up a mention's confidence by type, rule and the paper's context."""
 
     def __init__(self, table: dict[str, dict[str, float]] | None = None, minimum: float = 0.0):
         self.table = table or {}
@@ -50,16 +80,12 @@ class Confidence:
             return cls(tables.get("rules_only"))
         return cls(tables.get("with_model"), tables.get("min_confidence", MIN_CONFIDENCE))
 
-    def __call__(self, ctype: str, rule: str) -> float | None:
-        by_kind = self.table.get(ctype)
-        if not by_kind:
-            return None
-        kind = producer(rule)
-        if kind in by_kind:
-            return by_kind[kind]
-        if kind.endswith(AGREED) and kind.removesuffix(AGREED) in by_kind:
-            return by_kind[kind.removesuffix(AGREED)]
-        return by_kind.get("*")
+    def __call__(self, ctype: str, rule: str, context: str = "other") -> float | None:
+        for group, kind in _keys(ctype, rule, context):
+            value = self.table.get(group, {}).get(kind)
+            if value is not None:
+                return value
+        return None
 
 
 def keep(found: list[ConceptMentions], minimum: float) -> list[ConceptMentions]:
@@ -69,16 +95,17 @@ def keep(found: list[ConceptMentions], minimum: float) -> list[ConceptMentions]:
     return [cm for cm in found if any(m.confidence is None or m.confidence >= minimum for m in cm.mentions)]
 
 
-def calibrate(judged: Iterable[tuple[str, str, bool]], min_count: int = 10) -> dict[str, dict[str, float]]:
-    """The table from (type, rule, correct) judgements: precision per type and producer,
-    rounded to two places; kinds seen fewer than `min_count` times fall back to the type's
-    figure ("*")."""
+def calibrate(judged: Iterable[tuple[str, str, str, bool]], min_count: int = MIN_COUNT) -> dict[str, dict[str, float]]:
+    """The table from (type, rule, context, right) judgements: precision per type and kind,
+    and per kind over all types ("*"), rounded to two places; a kind seen fewer than
+    `min_count` times gets no figure of its own (the lookup falls back)."""
     counts: dict[str, dict[str, list[int]]] = {}
-    for ctype, rule, correct in judged:
-        kinds = counts.setdefault(ctype, {})
-        for kind in {producer(rule), "*"}:
-            c = kinds.setdefault(kind, [0, 0])
-            c[0] += correct
+    for ctype, rule, context, right in judged:
+        kind = producer(rule)
+        for group, key in ((ctype, f"{kind}@{context}"), (ctype, kind), (ctype, ANY),
+                           (ANY, f"{kind}@{context}"), (ANY, kind)):
+            c = counts.setdefault(group, {}).setdefault(key, [0, 0])
+            c[0] += right
             c[1] += 1
-    return {ctype: {kind: round(ok / n, 2) for kind, (ok, n) in sorted(kinds.items()) if n >= min_count or kind == "*"}
-            for ctype, kinds in sorted(counts.items())}
+    return {group: {key: round(ok / n, 2) for key, (ok, n) in sorted(kinds.items()) if n >= min_count or key == ANY}
+            for group, kinds in sorted(counts.items())}

@@ -18,7 +18,7 @@ from ..resources import model_dir
 from . import abbreviations, filters, names, recognizer, regions  # noqa: F401  (registers the factories)
 from .matcher import get_spans
 from .names import NEW_CONCEPTS, PROPOSED
-from .confidence import Confidence, keep
+from .confidence import Confidence, context_of, keep
 from .recognizer import add_recognizer
 from .tokens import blank_english, form_tokenizer, keep_text, text_of, tokens
 from .vocab import Vocabulary, load_vocabulary
@@ -27,18 +27,19 @@ EXTRACTOR_VERSION = "1"
 
 
 def build_pipeline(vocabulary: Vocabulary, model: Path | None = None) -> Language:
-    """Blank English + sentences + [trained recognizer] + vocabulary matcher [+ the
-    recognizer's entities merged in] + abbreviations + new names + filters."""
+    """Blank English + sentences [+ trained recognizer] + vocabulary matcher + abbreviations
+    + new names + region phrases [+ the recognizer's entities merged in] + filters: the
+    rules decide first, the recognizer confirms them and adds what they did not find."""
     nlp = blank_english()
     keep_text(nlp)
     nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
-    if model is not None:
-        add_recognizer(nlp, model, before="kg_vocab_matcher")
-        nlp.add_pipe("kg_recognizer_spans").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_abbreviations").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_new_names").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_region_phrases")
+    if model is not None:
+        add_recognizer(nlp, model, before="kg_vocab_matcher")
+        nlp.add_pipe("kg_recognizer_spans").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_availability_filter")
     return nlp
 
@@ -75,11 +76,13 @@ class Extractor:
         new = doc.user_data.get(NEW_CONCEPTS, {})
         proposed = doc.user_data.get(PROPOSED, set())
         grouped: dict[str, ConceptMentions] = {}
+        context = context_of(tokens(doc).lower_text) if self.confidence.table else ""
         for span in sorted(get_spans(doc), key=lambda s: s.start):
             iri = span.kb_id_
             if iri not in grouped:
                 grouped[iri] = ConceptMentions(self._concept(iri, span.label_, text_of(span), new), proposed=iri in proposed)
-            grouped[iri].mentions.append(mention_of(span, paper, confidence=self.confidence(span.label_, span.id_)))
+            confidence = self.confidence(span.label_, span.id_, context)
+            grouped[iri].mentions.append(mention_of(span, paper, confidence=confidence))
         return keep(list(grouped.values()), self.confidence.minimum)
 
     def _concept(self, iri: str, ctype: str, text: str, new: dict) -> Concept:

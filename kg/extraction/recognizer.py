@@ -2,12 +2,13 @@
 
 The recognizer (spaCy `tok2vec` + `ner`, trained by `kg train` on annotated abstracts) runs
 before the rule components and writes `doc.ents`. `kg_recognizer_spans` runs after the
-vocabulary matcher and merges the two:
+rule components (vocabulary, abbreviations, new names, region phrases) and merges the two:
 - where an entity overlaps a vocabulary match of its type, the match stays (the vocabulary
   names the concept) and its rule says both found it (`vocab:methods.ttl+model`);
 - an entity no match covers is named through the vocabulary (its text, case and a plural
   aside, is a label of a concept of its type), or else becomes a concept of the paper
-  (`model`), as an abbreviation or a new name does;
+  (`model`), as an abbreviation or a new name does; a short form defined right after it
+  ("Deep Equilibrium Models (DEQs)") joins that concept wherever it occurs;
 - an entity whose text the vocabulary gives another type was left out by the matcher on
   purpose (an ambiguous label without its context words), so it is dropped; so is a
   generic phrase the rules never make a concept of ("neural network"), a URL, and the
@@ -26,7 +27,9 @@ from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
 from .matcher import get_spans, set_spans
+from .abbreviations import occurrences
 from .names import new_concept
+from .pairs import find_pairs
 from .rules import Rules, load_rules
 from .tokens import text_of
 from .vocab import Vocabulary
@@ -61,6 +64,9 @@ class RecognizerSpans:
             return doc
         spans = list(get_spans(doc))
         added: list[Span] = []
+        taken = [False] * len(doc)
+        for s in spans:
+            taken[s.start:s.end] = [True] * len(s)
         for ent in doc.ents:
             hits = [i for i, s in enumerate(spans) if s.start < ent.end and ent.start < s.end]
             if hits:
@@ -72,6 +78,8 @@ class RecognizerSpans:
             span = self._concept_span(doc, ent)
             if span is not None:
                 added.append(span)
+        if added:
+            added += _short_forms(doc, added, taken)
         set_spans(doc, filter_spans(spans + added))
         return doc
 
@@ -90,6 +98,21 @@ class RecognizerSpans:
             iri = concept_iri(ent.label_, text)
             new_concept(doc, iri, text, ent.label_)
         return Span(doc, ent.start, ent.end, label=ent.label_, kb_id=iri, span_id=MODEL_RULE)
+
+
+def _short_forms(doc: Doc, added: list[Span], taken: list[bool]) -> list[Span]:
+    """Occurrences of a short form defined after a long form the model found, that no
+    rule has taken: "Deep Equilibrium Models (DEQs) ... DEQs" (Schwartz-Hearst pairs)."""
+    by_end = {s.end: s for s in added}
+    out = []
+    for lf, sf in find_pairs(doc):
+        long = by_end.get(lf.end)
+        if long is None or long.start < lf.start:
+            continue
+        for start, end in occurrences(doc, text_of(sf)):
+            if not any(taken[start:end]):
+                out.append(Span(doc, start, end, label=long.label, kb_id=long.kb_id, span_id=MODEL_RULE))
+    return out
 
 
 def _trimmed(ent: Span) -> Span | None:

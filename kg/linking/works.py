@@ -16,6 +16,7 @@ import networkx as nx
 from spacy.matcher import PhraseMatcher
 
 from ..extraction.cache import MentionCache, paper_key
+from ..extraction.confidence import context_of
 from ..extraction.packing import mention_from, mention_tuple
 from ..extraction.runner import BATCH, ExtractorSpec, extractor_for, run_batches
 from ..model import Concept, ConceptMentions, Paper
@@ -72,7 +73,8 @@ def add_corpus_name_mentions(results: list[tuple[Paper, list[ConceptMentions]]],
             cache.put_many((key, f) for (key, _, _), f in zip(batch, found))
     confidence = extractor_for(spec).confidence
     for key, (k, _) in zip(keys, todo):
-        results[k][1].extend(ConceptMentions(names[iri], [replace(mention_from(m), confidence=confidence(names[iri].type, RULE))
+        context = context_of(results[k][0].text.lower())
+        results[k][1].extend(ConceptMentions(names[iri], [replace(mention_from(m), confidence=confidence(names[iri].type, RULE, context))
                                                          for m in mentions]) for iri, mentions in cached[key])
 
 

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..extraction.confidence import MIN_CONFIDENCE, Confidence, calibrate, keep
+from ..extraction.confidence import MIN_CONFIDENCE, Confidence, calibrate, context_of, keep
 from ..extraction.pipeline import Extractor
 from ..model import ConceptMentions
 from .gold import GoldDoc
@@ -85,7 +85,8 @@ def with_confidence(preds: Sequence[Prediction], minimum: float = MIN_CONFIDENCE
         conf = Confidence(calibrate(judged_mentions(p for p in preds if p.fold != fold)), minimum)
         for i, p in enumerate(preds):
             if p.fold == fold:
-                found = [ConceptMentions(cm.concept, [replace(m, confidence=conf(cm.concept.type, m.rule))
+                context = context_of(p.doc.text.lower())
+                found = [ConceptMentions(cm.concept, [replace(m, confidence=conf(cm.concept.type, m.rule, context))
                                                       for m in cm.mentions], cm.proposed) for cm in p.found]
                 out[i] = Prediction(p.doc, fold, keep(found, conf.minimum))
     return out

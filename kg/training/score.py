@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ..extraction.confidence import context_of
 from ..model import CONCEPT_TYPES
 from .crossval import Prediction
 
@@ -93,16 +94,17 @@ def score(preds: Iterable[Prediction], lenient: bool = False) -> dict[str, Count
     return out
 
 
-def judged_mentions(preds: Iterable[Prediction]) -> Iterator[tuple[str, str, bool]]:
-    """(type, rule, right) for every mention, right when its concept is (for calibration).
+def judged_mentions(preds: Iterable[Prediction]) -> Iterator[tuple[str, str, str, bool]]:
+    """(type, rule, context, right) for every mention, right when its concept is (for calibration).
     A third-party corpus's spans follow its own conventions ("left dorsal part of the X"):
     there a concept is right when it matches leniently."""
     for pred in preds:
+        context = context_of(pred.doc.text.lower())
         for ctype in CONCEPT_TYPES:
             if ctype in pred.doc.types:
                 for cm, ok in judge(pred, ctype, lenient=not pred.doc.ours)[0]:
                     for m in cm.mentions:
-                        yield ctype, m.rule, ok
+                        yield ctype, m.rule, context, ok
 
 
 def format_scores(title: str, counts: dict[str, Counts], types: Iterable[str] = CONCEPT_TYPES) -> str:
