@@ -189,3 +189,21 @@ def test_sentence_bounds_are_set_on_the_doc(extractor):
     assert text[slice(*t.sentence_chars(lstm))] == "Then we train an LSTM!"
     assert t.sentence_chars(lstm) is t.sentence_chars(lstm - 1)  # found once per sentence
     assert text[slice(*t.sentence_chars(len(doc) - 1))] == "It works."  # without the space before it
+
+
+def test_a_text_over_a_million_characters_is_extracted_in_pieces(extractor, tmp_path):
+    """spaCy refuses docs over `max_length`: such a record used to end the whole build."""
+    import json
+
+    import kg
+    abstract = "We train an LSTM on MNIST. " * 40_000 + "Finally we record EEG."
+    [(paper, found)] = list(extractor.extract([Paper(title="A very long record", abstract=abstract)]))
+    by_label = {cm.concept.label: cm.mentions for cm in found}
+    assert len(by_label["long short-term memory"]) == 40_000
+    [eeg] = by_label["EEG"]
+    assert (eeg.field, abstract[eeg.start:eeg.end]) == ("abstract", "EEG")
+    assert abstract[eeg.sentence_start:].startswith("Finally we record EEG.")
+    papers = tmp_path / "long.jsonl"
+    papers.write_text(json.dumps({"title": "A very long record", "abstract": abstract}) + "\n")
+    result = kg.build([papers], tmp_path / "out", model=False)
+    assert result.counts()["papers"] == 1

@@ -5,7 +5,9 @@ batches and turns each doc's spans into per-paper concept mentions with their ev
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from .tokens import blank_english, form_tokenizer, keep_text, text_of, tokens
 from .vocab import Vocabulary, load_vocabulary
 
 EXTRACTOR_VERSION = "1"
+MAX_TEXT = 100_000  # characters of one doc; longer papers are extracted in pieces
 
 
 def build_pipeline(vocabulary: Vocabulary, model: Path | None = None) -> Language:
@@ -60,16 +63,34 @@ class Extractor:
         return form_tokenizer(self.nlp)
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[tuple[Paper, list[ConceptMentions]]]:
-        """Yield each paper with the concepts it mentions, in input order."""
-        pairs = ((p.text, p) for p in papers)
+        """Yield each paper with the concepts it mentions, in input order. A paper longer
+        than `MAX_TEXT` characters is extracted in pieces (`extract_long`)."""
+        pairs = ((p.text if len(p.text) <= MAX_TEXT else "", p) for p in papers)
         for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            found = self.concepts_of(doc, paper)
+            found = self.concepts_of(doc, paper) if len(paper.text) <= MAX_TEXT else self.extract_long(paper)
             doc.user_data.clear()  # what components kept there points back at the doc: freed now, not by a collection
             yield paper, found
+
+    def extract_long(self, paper: Paper) -> list[ConceptMentions]:
+        """A paper too long for one doc (spaCy refuses a million characters, and the
+        recognizer's memory grows with the text), extracted in pieces cut at sentence
+        ends, its mentions' offsets those of the whole field."""
+        grouped: dict[str, ConceptMentions] = {}
+        for piece, field, offset in pieces(paper, MAX_TEXT):
+            doc = self.nlp(piece.text)
+            for cm in self.concepts_of(doc, piece):
+                mentions = [replace(m, field=field, start=m.start + offset, end=m.end + offset,
+                                    sentence_start=m.sentence_start + offset) for m in cm.mentions]
+                known = grouped.setdefault(cm.concept.iri, ConceptMentions(cm.concept, proposed=cm.proposed))
+                known.mentions.extend(mentions)
+            doc.user_data.clear()
+        return list(grouped.values())
 
     def extract_text(self, text: str) -> list[ConceptMentions]:
         """Extract from free text (used by `kg extract`); the text counts as an abstract."""
         paper = Paper(title="", abstract=text)
+        if len(paper.text) > MAX_TEXT:
+            return self.extract_long(paper)
         return self.concepts_of(self.nlp(paper.text), paper)
 
     def concepts_of(self, doc: Doc, paper: Paper) -> list[ConceptMentions]:
@@ -91,6 +112,31 @@ class Extractor:
             return known
         label, _, alts = new.get(iri, (text, ctype, ()))
         return Concept(iri=iri, type=ctype, label=label, alt_labels=tuple(alts), source="paper")
+
+
+def pieces(paper: Paper, size: int) -> Iterator[tuple[Paper, str, int]]:
+    """(piece, field, offset of the piece in that field): the title, then the abstract, in
+    pieces of at most `size` characters cut after a sentence end (or else a space)."""
+    for field, text in (("title", paper.title), ("abstract", paper.abstract)):
+        start = 0
+        while start < len(text):
+            end = _cut(text, start, size)
+            chunk = text[start:end]
+            yield (Paper(title=chunk) if field == "title" else Paper(title="", abstract=chunk)), field, start
+            start = end
+
+
+def _cut(text: str, start: int, size: int) -> int:
+    if len(text) - start <= size:
+        return len(text)
+    window = text[start:start + size]
+    for found in (_SENTENCE_END.search(window[::-1]), re.search(r"\s", window[::-1])):
+        if found and found.start() < size // 2:
+            return start + size - found.start()
+    return start + size
+
+
+_SENTENCE_END = re.compile(r"\s[.!?]")  # reversed text: a space after a sentence's last mark
 
 
 def mention_of(span: Span, paper: Paper, rule: str | None = None, confidence: float | None = None) -> Mention:
