@@ -214,3 +214,16 @@ def test_pmid_references_resolve_to_the_corpus_paper(ref):
 
 def test_bare_numbers_are_not_pmid_references():
     assert reference_key("123")[1] == "title"
+
+
+def test_a_numbered_series_is_compared_only_within_equal_digits():
+    """Titles that differ in a number never merge, so a series ("... (study 17)") is not
+    compared pair by pair; a spelling variant with the same digits still is."""
+    from kg.linking.titles import digits, same_words, similar_titles
+    stem = "deep recurrent networks for long range forecasting of neural population activity study"
+    series = [f"{stem} {i}" for i in range(300)]
+    assert similar_titles(series) == []
+    variants = [f"{stem} 7", f"{stem.replace('forecasting', 'forcasting')} 7", "covid 19 mortality in hospital wards",
+                "covid19 mortality in hospital wards"]
+    assert [(i, j) for _, i, j in similar_titles(variants)] == [(0, 1), (2, 3)]
+    assert same_words(variants[2], variants[3]) and digits(variants[2]) == digits(variants[3])

@@ -28,16 +28,32 @@ def fuzzy_eligible(title: str) -> bool:
 
 
 def similar_titles(titles: list[str]) -> list[tuple[float, int, int]]:
-    """(score, i, j) per pair of near-identical titles, best first; compared within blocks only."""
+    """(score, i, j) per pair of near-identical titles, best first; compared within blocks
+    only, and within a block only titles with the same digits (`digits`)."""
     scores: dict[tuple[int, int], float] = {}
-    for block in title_blocks(titles):
-        choices = [titles[j] for j in block]
-        for pos, i in enumerate(block[:-1]):
-            for _, score, k in process.extract(titles[i], choices[pos + 1:], scorer=fuzz.ratio,
-                                               score_cutoff=FUZZY_SCORE, limit=None):
-                scores[min(i, block[pos + 1 + k]), max(i, block[pos + 1 + k])] = score
+    for whole in title_blocks(titles):
+        by_digits: dict[str, list[int]] = {}
+        for i in whole:
+            by_digits.setdefault(digits(titles[i]), []).append(i)
+        for block in by_digits.values():
+            choices = [titles[j] for j in block]
+            for pos, i in enumerate(block[:-1]):
+                for _, score, k in process.extract(titles[i], choices[pos + 1:], scorer=fuzz.ratio,
+                                                   score_cutoff=FUZZY_SCORE, limit=None):
+                    scores[min(i, block[pos + 1 + k]), max(i, block[pos + 1 + k])] = score
     pairs = [(score, i, j) for (i, j), score in scores.items() if same_words(titles[i], titles[j])]
     return sorted(pairs, key=lambda t: (-t[0], t[1], t[2]))
+
+
+def digits(title: str) -> str:
+    """The title's digits, sorted. Two titles `same_words` accepts have the same: a word with
+    a digit is a marker, which it never lets differ, and joining words keeps characters. So
+    a series ("Report (study 17)", "... (study 18)"), whose titles share every block, is not
+    compared pair by pair (20,000 such records took 239 s to merge)."""
+    return "".join(sorted(_DIGIT.findall(title)))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def title_blocks(titles: list[str]) -> Iterator[list[int]]:
