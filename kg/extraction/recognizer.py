@@ -26,17 +26,17 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
-from .matcher import get_spans, set_spans
 from .abbreviations import occurrences
+from .confidence import AGREED, MODEL
+from .matcher import get_spans, set_spans
 from .names import new_concept
 from .pairs import find_pairs
 from .rules import Rules, load_rules
 from .tokens import text_of
 from .vocab import Vocabulary
 
-MODEL_RULE = "model"
+MODEL_RULE = MODEL
 _EDGE_PUNCT = frozenset("-,.;:/")
-AGREED = "+model"  # suffix of a rule whose match the model found too
 
 
 @Language.factory("kg_recognizer_spans", assigns=["doc.spans"], requires=["doc.ents", "doc.spans"])
