@@ -36,7 +36,7 @@ from .model import CONCEPT_TYPES, Paper
 from .query import format_results, load_graph, run_query
 from .query.gaps import find_gaps, format_gaps
 from .query.server import make_server
-from .query.store import LARGE_BYTES, load_store, open_store, run_store_query
+from .query.store import load_store, open_store, run_store_query
 from .query.validate import Violation
 from .query.validate import validate as validate_graph
 from .readers import list_inputs, read_paths
@@ -222,8 +222,8 @@ def query(graph_file: str | Path | None, sparql: str, fmt: str = "table", engine
           store: str | Path | None = None) -> str:
     """Run SPARQL over an exported graph file (or a store made by `load`) and format the answer.
 
-    engine "auto" uses Oxigraph for a store or a large file, rdflib otherwise; the answers
-    are the same.
+    engine "auto" (and "oxigraph") answers from Oxigraph, "rdflib" from rdflib; the
+    answers are the same, Oxigraph's ten to a hundred times sooner.
     """
     columns, rows = select_rows(graph_file, sparql, engine, store)
     return format_results(columns, rows, fmt)
@@ -236,9 +236,9 @@ def select_rows(graph_file: str | Path | None, sparql: str, engine: str = "auto"
     if graph_file is None:
         raise KgError("give a graph file or --store DIR")
     path = Path(graph_file)
-    if engine == "oxigraph" or (engine == "auto" and path.is_file() and path.stat().st_size > LARGE_BYTES):
-        return run_store_query(open_store(path), sparql)
-    return run_query(load_graph(path), sparql)
+    if engine == "rdflib":
+        return run_query(load_graph(path), sparql)
+    return run_store_query(open_store(path), sparql)
 
 
 def serve(graph_file: str | Path | None = None, store: str | Path | None = None, host: str = "127.0.0.1",

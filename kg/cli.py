@@ -107,7 +107,7 @@ def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_buil
 @click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--engine", type=click.Choice(["auto", "rdflib", "oxigraph"]), default="auto", show_default=True,
-              help="auto: Oxigraph for a --store or a large graph file, rdflib otherwise.")
+              help="auto and oxigraph: Oxigraph (fast); rdflib: rdflib (same answers, slower).")
 @click.option("--store", "store", type=click.Path(file_okay=False), help="Query a store made by `kg load`.")
 @click.option("--list", "list_queries", is_flag=True, help="List the example queries and what each answers.")
 @user_errors

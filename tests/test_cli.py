@@ -124,3 +124,11 @@ def test_bad_records_are_skipped_and_reported_or_fatal_with_strict(run, tmp_path
     strict = run("build", tmp_path / "mixed.jsonl", "-o", tmp_path / "strict", "--strict")
     assert strict.exit_code == 1
     assert strict.output.strip() == "Error: mixed.jsonl:2: malformed JSON (Expecting value at column 11)"
+
+
+def test_misspelt_keyword_says_what_was_expected(run, example_build):
+    """The default engine is Oxigraph, whose parser says "expected CONSTRUCT" for `SELEC`;
+    the message comes from rdflib's parser instead."""
+    result = run("query", example_build.outputs["turtle"], "SELEC ?x WHERE { ?x ?y ?z }")
+    assert result.exit_code == 1
+    assert result.output == "Error: malformed SPARQL at line 1, column 1: Expected {SelectQuery | ConstructQuery | DescribeQuery | AskQuery}\n"

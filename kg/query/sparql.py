@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pyparsing import ParseException
 from rdflib import XSD, Graph
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.util import guess_format
 
 from ..errors import InputError, QueryError
@@ -28,6 +29,18 @@ def load_graph(path: str | Path) -> Graph:
     except Exception as e:  # rdflib raises many parser-specific types
         raise InputError(path, f"not a readable RDF graph ({str(e).splitlines()[0][:200]})") from None
     return graph
+
+
+def syntax_error(query: str) -> str | None:
+    """rdflib's parser's account of a malformed query (line, column and what it expected),
+    which says more than Oxigraph's ("expected CONSTRUCT" for a misspelt SELECT)."""
+    try:
+        prepareQuery(query)
+    except ParseException as e:
+        return f"malformed SPARQL at line {e.lineno}, column {e.col}: {e.msg}"
+    except Exception:  # noqa: BLE001  (rdflib raises many types; Oxigraph's message stands)
+        return None
+    return None
 
 
 def run_query(graph: Graph, query: str) -> tuple[list[str], list[list[str]]]:

@@ -11,11 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, QueryError
-from .sparql import plain
+from .sparql import plain, syntax_error
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
            ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".rdf": ox.RdfFormat.RDF_XML}
-LARGE_BYTES = 20_000_000  # above this, `kg query` uses Oxigraph
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -66,7 +65,7 @@ def run_store_query(store: ox.Store, sparql: str) -> tuple[list[str], list[list[
     try:
         result = store.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as e:
-        raise QueryError(f"malformed SPARQL: {e}") from None
+        raise QueryError(syntax_error(sparql) or f"malformed SPARQL: {e}") from None
     except (OSError, ValueError) as e:
         raise QueryError(f"query failed: {e}") from None
     if isinstance(result, ox.QueryBoolean):
