@@ -105,7 +105,8 @@ def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_buil
 @click.argument("graph", required=False, type=click.Path())
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="How to print the answer.")
 @click.option("--engine", type=click.Choice(["auto", "rdflib", "oxigraph"]), default="auto", show_default=True,
               help="auto and oxigraph: Oxigraph (fast); rdflib: rdflib (same answers, slower).")
 @click.option("--store", "store", type=click.Path(file_okay=False), help="Query a store made by `kg load`.")
@@ -127,8 +128,8 @@ def query(graph: str | None, sparql: str | None, query_file: str | None, fmt: st
 @main.command()
 @click.argument("graph", required=False, type=click.Path())
 @click.option("--store", "store", type=click.Path(file_okay=False), help="Serve a store made by `kg load`.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=7878, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on (0: any free one).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Query time limit in seconds.")
 @user_errors
 def serve(graph: str | None, store: str | None, host: str, port: int, timeout: float) -> None:
@@ -167,12 +168,15 @@ def load(graph: str, store: str) -> None:
 
 @main.command()
 @click.argument("graph", type=click.Path())
-@click.option("-o", "--out", "dest", default="graph.html", show_default=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--out", "dest", default="graph.html", show_default=True, type=click.Path(dir_okay=False),
+              help="The page to write.")
 @click.option("--max-nodes", type=int, default=1500, show_default=True, help="Draw only the N most linked nodes.")
 @click.option("--focus", help="Draw the neighbourhood of this concept label or paper title.")
 @click.option("--depth", type=int, default=2, show_default=True, help="How many links out from --focus.")
-@click.option("--color", type=click.Choice(["type", "community"]), default="type", show_default=True)
-@click.option("--size", type=click.Choice(["degree", "pagerank"]), default="degree", show_default=True)
+@click.option("--color", type=click.Choice(["type", "community"]), default="type", show_default=True,
+              help="Colour nodes by concept type, or by Louvain community.")
+@click.option("--size", type=click.Choice(["degree", "pagerank"]), default="degree", show_default=True,
+              help="Size nodes by their number of links, or by PageRank.")
 @user_errors
 def html(graph: str, dest: str, max_nodes: int, focus: str | None, depth: int, color: str, size: str) -> None:
     """Draw an exported GRAPH as an interactive page that opens offline."""
@@ -182,7 +186,8 @@ def html(graph: str, dest: str, max_nodes: int, focus: str | None, depth: int, c
 
 @main.command()
 @click.argument("graph", type=click.Path())
-@click.option("-o", "--out", "dest", default="report.html", show_default=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--out", "dest", default="report.html", show_default=True, type=click.Path(dir_okay=False),
+              help="The report page to write.")
 @user_errors
 def report(graph: str, dest: str) -> None:
     """Write the summary page of an exported GRAPH: top concepts and heat maps."""
@@ -191,11 +196,14 @@ def report(graph: str, dest: str) -> None:
 
 @main.command()
 @click.argument("graph", type=click.Path())
-@click.option("--rows", type=click.Choice(TYPES), default="method", show_default=True)
-@click.option("--cols", type=click.Choice(TYPES), default="brain_region", show_default=True)
+@click.option("--rows", type=click.Choice(TYPES), default="method", show_default=True,
+              help="Concept type of the first member of each pair.")
+@click.option("--cols", type=click.Choice(TYPES), default="brain_region", show_default=True,
+              help="Concept type of the second member of each pair.")
 @click.option("--min-papers", type=int, default=3, show_default=True, help="Only concepts in at least this many papers.")
-@click.option("--limit", type=int, default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=20, show_default=True, help="How many pairs to list.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="How to print the pairs.")
 @user_errors
 def gaps(graph: str, rows: str, cols: str, min_papers: int, limit: int, fmt: str) -> None:
     """Under-explored combinations: pairs ranked by expected minus observed papers."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -132,3 +133,10 @@ def test_misspelt_keyword_says_what_was_expected(run, example_build):
     result = run("query", example_build.outputs["turtle"], "SELEC ?x WHERE { ?x ?y ?z }")
     assert result.exit_code == 1
     assert result.output == "Error: malformed SPARQL at line 1, column 1: Expected {SelectQuery | ConstructQuery | DescribeQuery | AskQuery}\n"
+
+
+def test_every_command_and_option_has_help_text():
+    missing = [f"{name} {param.opts[0]}" for name, command in main.commands.items() for param in command.params
+               if isinstance(param, click.Option) and not param.hidden and not param.help]
+    assert missing == []
+    assert all(command.help for command in main.commands.values())
