@@ -13,7 +13,7 @@ rule components (vocabulary, abbreviations, new names, region phrases) and merge
   purpose (an ambiguous label without its context words), so it is dropped; so is a
   generic phrase the rules never make a concept of ("neural network"), a URL, and the
   function words at an entity's edges.
-Abbreviations, new names and filters then run over the merged spans as before.
+The availability filter then runs over the merged spans.
 """
 from __future__ import annotations
 
@@ -35,7 +35,6 @@ from .rules import Rules, load_rules
 from .tokens import text_of
 from .vocab import Vocabulary
 
-MODEL_RULE = MODEL
 _EDGE_PUNCT = frozenset("-,.;:/")
 
 
@@ -64,11 +63,12 @@ class RecognizerSpans:
             return doc
         spans = list(get_spans(doc))
         added: list[Span] = []
-        taken = [False] * len(doc)
-        for s in spans:
-            taken[s.start:s.end] = [True] * len(s)
+        owner: list[int | None] = [None] * len(doc)  # the rule span each token is in
+        for i, s in enumerate(spans):
+            owner[s.start:s.end] = [i] * len(s)
+        taken = [o is not None for o in owner]
         for ent in doc.ents:
-            hits = [i for i, s in enumerate(spans) if s.start < ent.end and ent.start < s.end]
+            hits = sorted({i for i in owner[ent.start:ent.end] if i is not None})
             if hits:
                 for i in hits:
                     s = spans[i]
@@ -97,7 +97,7 @@ class RecognizerSpans:
                 return None
             iri = concept_iri(ent.label_, text)
             new_concept(doc, iri, text, ent.label_)
-        return Span(doc, ent.start, ent.end, label=ent.label_, kb_id=iri, span_id=MODEL_RULE)
+        return Span(doc, ent.start, ent.end, label=ent.label_, kb_id=iri, span_id=MODEL)
 
 
 def _short_forms(doc: Doc, added: list[Span], taken: list[bool]) -> list[Span]:
@@ -111,7 +111,7 @@ def _short_forms(doc: Doc, added: list[Span], taken: list[bool]) -> list[Span]:
             continue
         for start, end in occurrences(doc, text_of(sf)):
             if not any(taken[start:end]):
-                out.append(Span(doc, start, end, label=long.label, kb_id=long.kb_id, span_id=MODEL_RULE))
+                out.append(Span(doc, start, end, label=long.label, kb_id=long.kb_id, span_id=MODEL))
     return out
 
 
