@@ -5,9 +5,11 @@ input, bad query) becomes a one-line `Error: ...` and exit status 1, never a tra
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import gc
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -289,11 +291,18 @@ def fetch(source: str, query: str, dest: str, max_results: int, mailto: str | No
 
 
 def example_queries() -> dict[str, str]:
-    """Example query name -> the question its first comment line asks."""
+    """Example query name -> the question its leading comment asks (its first sentence,
+    however many comment lines it takes)."""
     out = {}
     for path in sorted(QUERIES.glob("*.rq")):
-        first = path.read_text(encoding="utf-8").splitlines()[0]
-        out[path.stem] = first.lstrip("# ").strip()
+        comment = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            comment.append(line.lstrip("# ").strip())
+        text = " ".join(comment)
+        end = re.search(r"[?.](?=\s|$)", text)
+        out[path.stem] = text[:end.end()] if end else text
     return out
 
 
@@ -307,7 +316,14 @@ def _query_text(sparql: str | None, query_file: str | None) -> str:
     path = Path(sparql)
     if sparql.endswith(".rq") or (len(sparql) < 255 and path.is_file()):
         return _read_query(path)
+    if _NAME.fullmatch(sparql):  # a word is no query: a mistyped example name
+        close = difflib.get_close_matches(sparql, list(example_queries()), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise KgError(f"no example query named {sparql!r}: {hint}kg query --list lists them")
     return sparql
+
+
+_NAME = re.compile(r"[A-Za-z][\w-]*")
 
 
 def _read_query(path: Path) -> str:

@@ -140,3 +140,16 @@ def test_every_command_and_option_has_help_text():
                if isinstance(param, click.Option) and not param.hidden and not param.help]
     assert missing == []
     assert all(command.help for command in main.commands.values())
+
+
+def test_query_list_gives_each_question_whole(run):
+    lines = run("query", "--list").output.splitlines()
+    assert len(lines) == 17
+    assert all(line.rstrip().endswith(("?", ".")) for line in lines)
+    assert "work-mentions                   Who builds on whom, from the text alone?" in lines
+
+
+def test_mistyped_example_name_says_so_and_suggests(run, example_build):
+    result = run("query", example_build.outputs["turtle"], "work-mention")
+    assert result.exit_code == 1
+    assert result.output == "Error: no example query named 'work-mention': did you mean work-mentions? kg query --list lists them\n"
