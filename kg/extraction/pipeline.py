@@ -65,9 +65,9 @@ class Extractor:
     def extract(self, papers: Iterable[Paper]) -> Iterator[tuple[Paper, list[ConceptMentions]]]:
         """Yield each paper with the concepts it mentions, in input order. A paper longer
         than `MAX_TEXT` characters is extracted in pieces (`extract_long`)."""
-        pairs = ((p.text if len(p.text) <= MAX_TEXT else "", p) for p in papers)
-        for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            found = self.concepts_of(doc, paper) if len(paper.text) <= MAX_TEXT else self.extract_long(paper)
+        pairs = ((text, (p, False)) if len(text := p.text) <= MAX_TEXT else ("", (p, True)) for p in papers)
+        for doc, (paper, long) in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            found = self.extract_long(paper) if long else self.concepts_of(doc, paper)
             doc.user_data.clear()  # what components kept there points back at the doc: freed now, not by a collection
             yield paper, found
 

@@ -44,7 +44,7 @@ class ExtractorSpec:
 
     @classmethod
     def from_files(cls, files: Sequence[str | Path], builtin: bool = True,
-                   model: str | Path | None | bool = True) -> "ExtractorSpec":
+                   model: str | Path | bool = True) -> "ExtractorSpec":
         """`model`: True for the shipped recognizer, a directory for another, False for rules only."""
         files_of_model = read_model(Path(model)) if isinstance(model, (str, Path)) else ()
         return cls(tuple((Path(f).name, Path(f).read_bytes()) for f in files), builtin, model is not False,

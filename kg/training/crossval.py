@@ -30,13 +30,6 @@ class Prediction:
     fold: int
     found: list[ConceptMentions]
 
-    def record(self) -> dict:
-        """In the shape of mentions.jsonl, which the scorers read."""
-        return {"title": self.doc.title, "key": self.doc.key, "source": self.doc.source, "fold": self.fold,
-                "concepts": [{"type": cm.concept.type, "label": cm.concept.label,
-                              "mentions": [{"text": m.text, "rule": m.rule} for m in cm.mentions]}
-                             for cm in self.found]}
-
 
 def assign_folds(docs: Sequence[GoldDoc], k: int, seed: int = 0) -> list[int]:
     """The fold of each doc: keys sorted, shuffled with `seed`, dealt round-robin."""

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, DocBin
 from thinc.api import Config
 from spacy.util import filter_spans
 
+from ..errors import KgError
 from ..extraction.tokens import blank_english
 from .gold import GoldDoc
 
@@ -47,7 +48,7 @@ def train_recognizer(docs: Iterable[GoldDoc], out: str | Path, *, seed: int = 0,
 
     docs = list(docs)
     if not docs:
-        raise ValueError("no annotated papers to train on")
+        raise KgError("no annotated papers to train on")
     nlp = blank_english()
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
