@@ -286,6 +286,19 @@ def extract(text: str, vocab: Iterable[str | Path] = (), model: str | Path | boo
             for cm in found for m in cm.mentions]
 
 
+def extract_relations(text: str, vocab: Iterable[str | Path] = (), model: str | Path | bool = True) -> list[dict]:
+    """The typed relations free text states (as `build` reads them): one dict per
+    (relation, subject, object) and sentence, with the classifier's probability."""
+    from .linking.relations import stated_relations
+
+    extractor = extractor_for(ExtractorSpec.from_files([Path(v) for v in vocab], model=model))
+    found = extractor.extract_text(text)
+    labels = {cm.concept.iri: cm.concept.label for cm in found}
+    return [{"relation": c.relation, "subject": labels[c.subject], "object": labels[c.object],
+             "subject_iri": c.subject, "object_iri": c.object, "confidence": round(c.probability, 3),
+             "sentence": c.sentence[2]} for c in stated_relations(found, extractor.vocabulary.concepts)]
+
+
 def train(gold: Iterable[str | Path], out_dir: str | Path, texts: Iterable[str | Path] = (), *, folds: int = 5,
           seed: int = 0, epochs: int | None = None, jobs: int = 1):
     """Train a recognizer on annotated papers (`GUIDELINES.md` lines, or span-annotated
@@ -297,3 +310,14 @@ def train(gold: Iterable[str | Path], out_dir: str | Path, texts: Iterable[str |
 
     papers = [p for _, p in read_corpus(texts).papers] if texts else []
     return train_model(gold, out_dir, papers, folds=folds, seed=seed, epochs=epochs, jobs=check_jobs(jobs))
+
+
+def train_relations(gold: Iterable[str | Path], relations: Iterable[str | Path], out: str | Path,
+                    texts: Iterable[str | Path] = (), *, folds: int = 5, seed: int = 0):
+    """Train the relation classifier (`kg/linking/statements.py`) on annotated papers and
+    their annotated relations, and write its weights to `out`; with `folds` >= 2 it
+    cross-validates first (the result's `scores()`)."""
+    from .training.relations import train_relations as train_classifier
+
+    papers = [p for _, p in read_corpus(texts).papers] if texts else []
+    return train_classifier(gold, relations, out, papers, folds=folds, seed=seed)

@@ -43,6 +43,11 @@ vocab_option = click.option("--vocab", "vocab", multiple=True, type=click.Path(d
                             help="Extra SKOS vocabulary (Turtle) to match; repeatable.")
 
 
+texts_option = click.option(
+    "--texts", multiple=True, type=click.Path(exists=True),
+    help="Papers (any input kg build reads) whose titles join annotated lines without an abstract; repeatable.")
+
+
 def model_options(func):
     """--model DIR / --no-model, passed on as `model`: True (shipped), a directory, or False."""
     @click.option("--model", "model_dir", type=click.Path(file_okay=False, exists=True),
@@ -229,15 +234,22 @@ def validate(graph: str) -> None:
 @click.argument("text")
 @vocab_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--relations", is_flag=True,
+              help="Show the typed relations the text states (evaluatedOn, appliedTo, recordedFrom) instead of mentions.")
 @model_options
 @user_errors
-def extract(text: str, vocab: tuple[str, ...], as_json: bool, model: str | bool) -> None:
+def extract(text: str, vocab: tuple[str, ...], as_json: bool, relations: bool, model: str | bool) -> None:
     """Show what would be extracted from TEXT ('-' reads standard input)."""
-    found = api.extract(sys.stdin.read() if text == "-" else text, vocab, model)
+    text = sys.stdin.read() if text == "-" else text
+    found = (api.extract_relations if relations else api.extract)(text, vocab, model)
     if as_json:
         click.echo(json.dumps(found, indent=1, ensure_ascii=False))
         return
     for m in found:
+        if relations:
+            click.echo(f"{m['subject'][:30]:<31}{m['relation']:<13}{m['object'][:30]:<31}{m['confidence']:.2f}  "
+                       f"{m['sentence'][:60]}")
+            continue
         confidence = f"{m['confidence']:.2f}" if m["confidence"] is not None else "-"
         click.echo(f"{m['type']:<13}{m['label'][:30]:<31}{m['text'][:30]:<31}{m['start']:>5}-{m['end']:<5} "
                    f"{m['rule']}  {confidence}  {m['iri']}")
@@ -247,8 +259,7 @@ def extract(text: str, vocab: tuple[str, ...], as_json: bool, model: str | bool)
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory to write the model to (replaced); use it with `kg build --model DIR`.")
-@click.option("--texts", multiple=True, type=click.Path(exists=True),
-              help="Papers (any input kg build reads) whose titles join annotated lines without an abstract; repeatable.")
+@texts_option
 @click.option("--folds", type=click.IntRange(min=0), default=5, show_default=True,
               help="Cross-validate over this many folds first, and calibrate confidences (0 or 1: skip).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds and of training.")
@@ -269,6 +280,29 @@ def train(gold: tuple[str, ...], out_dir: str, texts: tuple[str, ...], folds: in
             title = f"{source}: {folds}-fold cross-validated, {what}"
             click.echo(format_scores(title, result.scores(source, which)) + "\n")
     click.echo(f"papers: {len(result.docs)}; wrote {result.model} in {result.seconds:.0f} s")
+
+
+@main.command("train-relations")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-r", "--relations", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Annotated relations (relations_train.jsonl shape, joined by title or id); repeatable.")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False),
+              help="JSON file to write the classifier's weights to (the shipped one: kg/models/relations.json).")
+@texts_option
+@click.option("--folds", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Cross-validate over this many folds first (0 or 1: skip).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds.")
+@user_errors
+def train_relations(gold: tuple[str, ...], relations: tuple[str, ...], out: str, texts: tuple[str, ...],
+                    folds: int, seed: int) -> None:
+    """Train the relation classifier on GOLD concept annotations and their --relations, and
+    print cross-validated precision and recall of each relation (annotated concepts)."""
+    from .training.relations import format_counts
+
+    result = api.train_relations(gold, relations, out, texts, folds=folds, seed=seed)
+    if result.predictions:
+        click.echo(format_counts(f"{folds}-fold cross-validated, annotated concepts", result.scores()) + "\n")
+    click.echo(f"papers: {len(result.docs)}; wrote {out}")
 
 
 @main.command()

@@ -24,6 +24,11 @@ def model_dir() -> Path:
     return _PACKAGE / "models" / "recognizer"
 
 
+def relation_model_path() -> Path:
+    """The shipped relation classifier's weights (`kg train-relations` writes them)."""
+    return _PACKAGE / "models" / "relations.json"
+
+
 def queries_dir() -> Path:
     """The example SPARQL queries: shipped in the package, or examples/queries in a checkout."""
     for candidate in (_PACKAGE / "queries", _PACKAGE.parent / "examples" / "queries"):

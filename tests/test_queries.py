@@ -54,9 +54,11 @@ def test_papers_per_brain_region_counts_distinct_papers(rdf):
     assert regions["cortex"] >= 5 and max(regions.values()) == regions[rows[0][0]]
 
 
-def test_modalities_per_region_pairs_images_with_visual_cortex(rdf):
+def test_modalities_per_region_are_recordings_not_the_images_shown(rdf):
     _, rows = answer(rdf, "modalities-per-region")
-    assert ("visual cortex", "image") in {(r[0], r[1]) for r in rows}
+    pairs = {(r[0], r[1]) for r in rows}
+    assert ("visual cortex", "fMRI") in pairs and ("visual cortex", "image") not in pairs
+    assert all(0.5 <= float(r[3]) <= 1 for r in rows)
 
 
 def test_most_connected_concepts_are_ranked(rdf):

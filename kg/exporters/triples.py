@@ -263,3 +263,5 @@ def _evidence(statement: str, evidence: list[dict]) -> Iterator[str]:
         yield triple(node, _A, kg("Evidence"))
         yield triple(node, kg("inPaper"), iri(e["paper"]))
         yield _where(node, e["field"], e["start"], e["end"], None, e["sentence"], e["rule"])
+        if e.get("confidence") is not None:
+            yield triple(node, _CONFIDENCE, number(e["confidence"]))

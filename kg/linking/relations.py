@@ -3,42 +3,21 @@
 Co-occurrence counts say how often; NPMI and lift say how much more often than chance,
 so "methods used with fMRI" can rank by association rather than by frequency. Typed
 relations (method evaluatedOn dataset, method appliedTo modality, modality recordedFrom
-brain region) come from sentences that name both concepts with a cue word of the relation
-(ontology/rules.ttl); each keeps those sentences as evidence.
+brain region) are the pairs a trained classifier reads as stated by a sentence
+(`statements.py`); each keeps those sentences as evidence, with the classifier's confidence.
 """
 from __future__ import annotations
 
 import math
-import re
-from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import networkx as nx
-from ..namespaces import KG
-from ..extraction.rules import rules_graph
 
-TYPED_RELATIONS = ("evaluatedOn", "appliedTo", "recordedFrom")
-_WORD = re.compile(r"[\w-]+")
+from ..model import Concept, ConceptMentions
+from .statements import Candidate, Occurrence, RelationModel, candidates, families
 
-
-@dataclass(frozen=True)
-class Relation:
-    name: str
-    subject_type: str
-    object_type: str
-    cues: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def load_relations() -> tuple[Relation, ...]:
-    graph = rules_graph()
-    out = []
-    for name in TYPED_RELATIONS:
-        node = KG[name]
-        out.append(Relation(name, str(graph.value(node, KG.subjectType)), str(graph.value(node, KG.objectType)),
-                            frozenset(str(o).lower() for o in graph.objects(node, KG.relationCue))))
-    return tuple(out)
+MODEL_RULE = "relation-classifier"
 
 
 def npmi(n_ab: int, n_a: int, n_b: int, n: int) -> float:
@@ -66,46 +45,53 @@ def add_associations(graph: nx.MultiDiGraph) -> None:
             data["lift"] = round(lift(data["weight"], n_a, n_b, n), 4)
 
 
-def add_typed_relations(graph: nx.MultiDiGraph) -> None:
-    """Add typed relation edges from sentences that state them.
+def stated_relations(found: Sequence[ConceptMentions], known: Mapping[str, Concept],
+                     model: RelationModel | None = None) -> list[Candidate]:
+    """The relations one paper's concepts (as extraction found them) are stated in, each a
+    kept candidate with its probability, in a stable order. `known`: the vocabulary's
+    concepts, for the families of modalities."""
+    model = model or RelationModel.load()
+    return list(model.judge(candidates([occurrence(cm, known) for cm in found])))
+
+
+def occurrence(cm: ConceptMentions, known: Mapping[str, Concept]) -> Occurrence:
+    """A paper's concept as the relation classifier reads it."""
+    fam = families(cm.concept.iri, lambda c: known[c].broader if c in known else (),
+                   lambda c: known[c].label if c in known else None) if cm.concept.type == "modality" else ()
+    return Occurrence(cm.concept.iri, cm.concept.type, cm.mentions, cm.proposed, fam)
+
+
+def add_typed_relations(graph: nx.MultiDiGraph, model: RelationModel | None = None) -> None:
+    """Add the typed relations the papers state (`statements.py`), each edge with the
+    sentences that state it (evidence, each with the classifier's probability as its
+    confidence), the number of papers, and the highest of those confidences.
 
     Evidence is gathered per (subject, object, relation) first and the edges added once: a
     relation between two common concepts has thousands of sentences in a large corpus.
     """
-    relations = load_relations()
+    model = model or RelationModel.load()
     found: dict[tuple[str, str, str], dict[tuple, dict]] = {}
-    for paper, sentences in _sentences(graph).items():
-        for (field, start, sentence), concepts in sentences.items():
-            possible = [rel for rel in relations if rel.subject_type in concepts and rel.object_type in concepts]
-            if not possible:  # most sentences: their words need not be read
-                continue
-            words = {w.lower() for w in _WORD.findall(sentence)}
-            for rel in possible:
-                if not rel.cues & words:
-                    continue
-                for subj in concepts.get(rel.subject_type, []):
-                    for obj in concepts.get(rel.object_type, []):
-                        evidence = found.setdefault((subj, obj, rel.name), {})
-                        evidence.setdefault((paper, field, start), dict(
-                            paper=paper, field=field, start=start, end=start + len(sentence),
-                            sentence=sentence, rule=f"relation:{rel.name}"))
-    graph.add_edges_from((subj, obj, name, {"kind": name, "evidence": list(evidence.values()),
-                                            "papers": len({paper for paper, _, _ in evidence})})
-                         for (subj, obj, name), evidence in found.items())
-
-
-def _sentences(graph: nx.MultiDiGraph) -> dict:
-    """paper -> (field, sentence start, sentence) -> type -> [concept], papers and concepts in IRI order."""
-    out: dict = {}
     nodes = graph.nodes
+
+    @lru_cache(maxsize=None)
+    def family_of(concept: str) -> tuple[str, ...]:
+        return families(concept, lambda c: nodes[c].get("broader", ()) if c in nodes else (),
+                        lambda c: nodes[c]["label"] if c in nodes else None)
     for paper, targets in sorted(graph.adjacency()):
-        sentences: dict = defaultdict(lambda: defaultdict(list))
-        for concept in sorted(c for c, keys in targets.items() if "mentions" in keys):
-            ctype = nodes[concept]["type"]
-            for m in targets[concept]["mentions"]["mentions"]:
-                concepts = sentences[(m.field, m.sentence_start, m.sentence)][ctype]
-                if concept not in concepts[-1:]:
-                    concepts.append(concept)
-        if sentences:
-            out[paper] = sentences
-    return out
+        occurrences = [Occurrence(c, nodes[c]["type"], keys["mentions"]["mentions"], keys["mentions"]["proposed"],
+                                  family_of(c) if nodes[c]["type"] == "modality" else ())
+                       for c, keys in sorted(targets.items()) if "mentions" in keys]
+        if len(occurrences) < 2:
+            continue
+        for c in model.judge(candidates(occurrences)):
+            field, start, sentence = c.sentence
+            evidence = found.setdefault((c.subject, c.object, c.relation), {})
+            known = evidence.get((paper, field, start))
+            if known is None or known["confidence"] < c.probability:
+                evidence[(paper, field, start)] = dict(
+                    paper=paper, field=field, start=start, end=start + len(sentence), sentence=sentence,
+                    rule=MODEL_RULE, confidence=round(c.probability, 3))
+    graph.add_edges_from((subj, obj, name, {"kind": name, "evidence": list(evidence.values()),
+                                            "papers": len({paper for paper, _, _ in evidence}),
+                                            "confidence": max(e["confidence"] for e in evidence.values())})
+                         for (subj, obj, name), evidence in sorted(found.items()))

@@ -1,0 +1,88 @@
+"""Scores of the relation classifier (kg/linking/statements.py), cross-validated.
+
+    python bench/relations.py [--shared ../shared] [--folds 5]
+
+Prints, for each annotated source (`relations_train.jsonl`: 383 machine-learning papers;
+`whitetext_modalities.jsonl`: 120 neuroanatomy abstracts, recordedFrom only), paper-level
+precision and recall of each typed relation:
+- annotated concepts: the candidates come from the annotated concepts (what the classifier
+  alone does);
+- end to end: the candidates come from what the build extracts with rules and vocabularies
+  (`--no-model`: the shipped recognizer was trained on these papers, so its concepts would
+  flatter the scores), the classifier trained on annotated concepts of the other folds;
+- the rule the classifier replaces (two concepts in a sentence with a cue word), on the
+  same extracted concepts.
+Every score is on papers the classifier did not see (k folds, seeded). Then it trains the
+shipped classifier twice from the same inputs and says whether the bytes are identical.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.api import read_corpus  # noqa: E402
+from kg.extraction.pipeline import Extractor  # noqa: E402
+from kg.training import relations as R  # noqa: E402
+from kg.training.gold import read_gold  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--folds", type=int, default=5)
+    args = ap.parse_args()
+    gold, external = Path(args.shared) / "gold", Path(args.shared) / "external"
+    gold_files = [gold / "train.jsonl", external / "whitetext_dev.jsonl", gold / "whitetext_modalities.jsonl"]
+    relation_files = [gold / "relations_train.jsonl", gold / "whitetext_modalities.jsonl"]
+    papers = [p for _, p in read_corpus([ROOT / "examples" / "corpus"]).papers]
+    docs = read_gold(gold_files, papers)
+
+    annotated = R.read_relations(relation_files, docs)
+    R.oracle_occurrences(annotated)
+    extracted = R.read_relations(relation_files, docs)
+    started = time.perf_counter()
+    R.extracted_occurrences(extracted, Extractor(model=None))
+    print(f"papers: {len(annotated)}; extraction {time.perf_counter() - started:.0f} s\n")
+
+    runs = {
+        "annotated concepts": R.cross_validate(annotated, args.folds),
+        "annotated concepts, no vetoes": R.cross_validate(annotated, args.folds, vetoes={}),
+        "end to end (rules-only extraction)": R.cross_validate(extracted, args.folds, train_on=annotated),
+        "cue-word rule, end to end": [cue_rule(r) for r in extracted],
+    }
+    for source in sorted({r.doc.source for r in annotated}):
+        for what, predictions in runs.items():
+            rdocs = annotated if what.startswith("annotated") else extracted
+            chosen = [i for i, r in enumerate(rdocs) if r.doc.source == source]
+            counts = R.score([rdocs[i] for i in chosen], [predictions[i] for i in chosen])
+            print(R.format_counts(f"{source}: {what}, {args.folds}-fold cross-validated", counts) + "\n")
+            if what.startswith("end to end"):
+                counts = R.score([rdocs[i] for i in chosen], [predictions[i] for i in chosen], annotated_only=True)
+                print(R.format_counts(f"{source}: {what}, only pairs of two annotated concepts", counts) + "\n")
+
+    digests = []
+    for _ in range(2):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "relations.json"
+            R.train_relations(gold_files, relation_files, out, papers, folds=0)
+            digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
+    shipped = hashlib.sha256((ROOT / "kg" / "models" / "relations.json").read_bytes()).hexdigest()
+    print(f"retrained twice: byte-identical {'yes' if digests[0] == digests[1] else 'NO'}; "
+          f"same as the shipped kg/models/relations.json: {'yes' if digests[0] == shipped else 'NO'}")
+
+
+def cue_rule(r: R.RelationDoc) -> dict[tuple[str, str, str], float]:
+    """The rule before the classifier: both concepts in one sentence that has a cue word."""
+    return {(c.relation, c.subject, c.object): 1.0 for c in r.candidates
+            if "outside" not in c.features and "cue" in c.features}
+
+
+if __name__ == "__main__":
+    main()
