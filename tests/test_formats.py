@@ -7,6 +7,7 @@ how bad records are reported.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -222,17 +223,19 @@ BAD_RECORDS = [
 
 
 @pytest.mark.parametrize("name, message", BAD_RECORDS)
-def test_bad_record_is_reported_with_file_and_number_and_skipped(name, message):
+def test_bad_record_is_reported_with_file_and_number_and_skipped(monkeypatch, name, message):
+    monkeypatch.chdir(FORMATS)
     problems: list[InputError] = []
-    papers = list(read_paths([FORMATS / name], problems=problems))
+    papers = list(read_paths([name], problems=problems))
     assert [str(e) for e in problems] == [message]
     assert len(papers) == {"zotero.ris": 3, "zotero_csl.json": 3, "pubmed_efetch.xml": 3}.get(name, 4)
 
 
 @pytest.mark.parametrize("name, message", BAD_RECORDS)
-def test_bad_record_is_fatal_when_strict(name, message):
+def test_bad_record_is_fatal_when_strict(monkeypatch, name, message):
+    monkeypatch.chdir(FORMATS)
     with pytest.raises(InputError) as err:
-        list(read_paths([FORMATS / name], strict=True))
+        list(read_paths([name], strict=True))
     assert str(err.value) == message
 
 
@@ -272,7 +275,7 @@ def test_jsonl_lines_shaped_like_openalex_or_s2_go_to_those_readers(tmp_path):
     oa1, oa2, s2 = read_paths([tmp_path / "oa.jsonl", tmp_path / "s2.jsonl"], problems=problems)
     assert (oa1.id, oa1.abstract, oa1.year, oa2.title) == ("W1", "Hello world", 2020, "U")
     assert (s2.id, s2.doi) == ("abc", "10.1/x")
-    assert [str(e) for e in problems] == ["s2.jsonl:2: malformed JSON (Expecting value at column 11)"]
+    assert [str(e) for e in problems] == [f"{tmp_path / 's2.jsonl'}:2: malformed JSON (Expecting value at column 11)"]
 
 
 def test_s2_search_response_and_single_paper(tmp_path):
@@ -311,8 +314,9 @@ def test_medline_citation_set_and_medline_date(tmp_path):
     ("latin.bib", "@article{k, title={Caf\xe9}}\n".encode("latin-1"), "latin.bib:1: not UTF-8 text (byte 0xe9 at column 23)"),
     ("broken.json", '[{"title": "x"},\n {"title": }]\n', "broken.json:2: malformed JSON (Expecting value at column 12)"),
 ])
-def test_whole_file_failures_are_raised_even_when_not_strict(tmp_path, name, content, message):
-    path = write(tmp_path / name, content)
+def test_whole_file_failures_are_raised_even_when_not_strict(tmp_path, monkeypatch, name, content, message):
+    monkeypatch.chdir(tmp_path)
+    path = write(Path(name), content)
     with pytest.raises(InputError) as err:
         list(read_paths([path], problems=[]))
     assert str(err.value) == message
@@ -322,7 +326,7 @@ def test_record_with_malformed_year_is_reported(tmp_path):
     write(tmp_path / "y.ris", "TY  - JOUR\nTI  - Fine\nPY  - 2020\nER  - \n\nTY  - JOUR\nTI  - Odd\nPY  - in press\nER  - \n")
     problems: list[InputError] = []
     assert [p.title for p in read_paths([tmp_path / "y.ris"], problems=problems)] == ["Fine"]
-    assert [str(e) for e in problems] == ["y.ris:6: 'year' is not a year: 'in press'"]
+    assert [str(e) for e in problems] == [f"{tmp_path / 'y.ris'}:6: 'year' is not a year: 'in press'"]
 
 
 def test_directory_listing_picks_up_the_new_extensions(tmp_path):

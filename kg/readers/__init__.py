@@ -23,11 +23,12 @@ from .jsonl import read_jsonl
 from .openalex import read_openalex
 from .page import read_page
 from .pubmed import read_pubmed
+from .records import Source
 from .ris import read_ris
 from .s2 import read_s2
 from .text import sniff
 
-Reader = Callable[[Path, str], Iterator[Paper | InputError]]
+Reader = Callable[[Source], Iterator[Paper | InputError]]
 
 READERS: dict[str, Reader] = {
     "page": read_page,
@@ -52,8 +53,8 @@ def reader_for(path: Path) -> str:
     return sniff(path) or EXTENSIONS.get(path.suffix.lower()) or "page"
 
 
-def list_inputs(path: Path) -> list[tuple[Path, str]]:
-    """Files to read under `path` with the name each is recorded under.
+def list_inputs(path: Path) -> list[Source]:
+    """Files to read under `path`, each with the name its records keep as their source.
 
     A directory means every file in it (sorted, recursively) whose extension a reader
     claims; hidden files and others are left alone.
@@ -61,9 +62,9 @@ def list_inputs(path: Path) -> list[tuple[Path, str]]:
     if not path.exists():
         raise InputError(path, "no such file or directory")
     if path.is_file():
-        return [(path, path.name)]
+        return [Source(path, path.name)]
     files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
-    return [(p, p.relative_to(path).as_posix()) for p in files if p.suffix.lower() in EXTENSIONS]
+    return [Source(p, p.relative_to(path).as_posix()) for p in files if p.suffix.lower() in EXTENSIONS]
 
 
 def read_paths(paths: Iterable[str | Path], fmt: str | None = None, strict: bool = False,
@@ -79,8 +80,8 @@ def read_paths(paths: Iterable[str | Path], fmt: str | None = None, strict: bool
         inputs = list_inputs(root)
         if not inputs:
             raise InputError(root, f"no readable files (extensions: {', '.join(sorted(EXTENSIONS))})")
-        for file, name in inputs:
-            for item in READERS[_choose(file, fmt)](file, name):
+        for source in inputs:
+            for item in READERS[_choose(source.path, fmt)](source):
                 if isinstance(item, InputError):
                     _report(item, strict, problems)
                 else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model
@@ -20,24 +19,24 @@ from pylatexenc.latex2text import LatexNodes2Text  # bibtexparser's own decoder
 from ..errors import InputError
 from ..model import Paper
 from .names import display_name
-from .records import arxiv_id, bare_doi, make_paper
+from .records import Source, arxiv_id, bare_doi, make_paper
 from .text import read_text
 
 DECODER = LatexNodes2Text(math_mode="verbatim")
 
 
-def read_bibtex(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_bibtex(source: Source) -> Iterator[Paper | InputError]:
     """One paper per entry, in file order; unparsable blocks become errors."""
     stack = [NormalizeFieldKeys(), SeparateCoAuthors(), LatexDecodingMiddleware(decoder=DECODER)]
-    text = read_text(path, name)
+    text = read_text(source.path)
     with _quiet():
         library = bibtexparser.parse_string(text, append_middleware=stack)
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, model.ParsingFailedBlock):
-            yield InputError(name, f"malformed BibTeX entry ({_reason(block)})", line)
+            yield source.error(f"malformed BibTeX entry ({_reason(block)})", line)
         elif isinstance(block, model.Entry):
-            yield make_paper(entry_fields(block), name, line)
+            yield make_paper(entry_fields(block), source, line)
 
 
 def entry_fields(entry: model.Entry) -> dict[str, object]:

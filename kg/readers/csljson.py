@@ -7,20 +7,19 @@ in `URL`, `number` or an arXiv DOI (10.48550/arXiv.*).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper
 from .jsondocs import iter_json_items
 from .names import join_name
-from .records import arxiv_id, bare_doi, make_paper
+from .records import Source, arxiv_id, bare_doi, make_paper
 
 
-def read_csljson(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_csljson(source: Source) -> Iterator[Paper | InputError]:
     """One paper per item, numbered by position in the array."""
-    for item in iter_json_items(path, name):
-        yield item if isinstance(item, InputError) else make_paper(item_fields(item[1]), name, item[0])
+    for item in iter_json_items(source.path):
+        yield item if isinstance(item, InputError) else make_paper(item_fields(item[1]), source, item[0])
 
 
 def item_fields(item: dict[str, Any]) -> dict[str, Any]:

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper
 from .jsondocs import iter_json_items
-from .records import arxiv_id, bare_doi, make_paper
+from .records import Source, arxiv_id, bare_doi, make_paper
 
 _WORK = re.compile(r"^https?://openalex\.org/", re.I)
 
 
-def read_openalex(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_openalex(source: Source) -> Iterator[Paper | InputError]:
     """One paper per work, numbered by line (JSON Lines) or position (a response's results)."""
-    for item in iter_json_items(path, name):
-        yield item if isinstance(item, InputError) else make_paper(work_fields(item[1]), name, item[0])
+    for item in iter_json_items(source.path):
+        yield item if isinstance(item, InputError) else make_paper(work_fields(item[1]), source, item[0])
 
 
 def work_fields(work: dict[str, Any]) -> dict[str, Any]:

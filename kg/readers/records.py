@@ -5,12 +5,18 @@ dict of `Paper` fields and hands it to `make_paper`, so the rules are the same f
 format: `title` is required, `abstract` may be empty, `year` must start with four digits,
 the rest is optional metadata. An unusable record comes back as an `InputError` (file and
 record number) for `read_paths` to raise or report; reading goes on either way.
+
+A `Source` carries the two names a file has: the path the user gave (errors name it, so
+`refs/a.bib:12` points at the file from where they typed the command) and the name its
+records keep in `Paper.sources` (the file's name, or its path inside a directory given),
+which the outputs show and which must not change with the directory a build runs from.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from ..errors import InputError
 from ..model import Paper
@@ -22,30 +28,41 @@ _ARXIV = re.compile(
     r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.I)
 
 
-def make_paper(fields: Mapping[str, Any], name: str, number: int | None) -> Paper | InputError:
+class Source(NamedTuple):
+    """A file to read: its path as the user gave it (for errors) and the name its records keep."""
+
+    path: Path
+    name: str
+
+    def error(self, message: str, line: int | None = None) -> InputError:
+        """An error about this file (at `line`, a line or record number, where known)."""
+        return InputError(self.path, message, line)
+
+
+def make_paper(fields: Mapping[str, Any], source: Source, number: int | None) -> Paper | InputError:
     """The Paper these fields describe, or the InputError that makes the record unusable."""
     title = clean(fields.get("title"))
     if not title:
-        return InputError(name, "record has no 'title'", number)
+        return source.error("record has no 'title'", number)
     year = clean(fields.get("year"))
     if year and not re.fullmatch(r"\d{4}(\D.*)?", year):
-        return InputError(name, f"'year' is not a year: {year!r}", number)
+        return source.error(f"'year' is not a year: {year!r}", number)
     return Paper(
         title=title,
         abstract=clean(fields.get("abstract")),
         **{key: clean(fields.get(key)) or None for key in TEXT_FIELDS},
         year=int(year[:4]) if year else None,
         authors=_strings(fields.get("authors") or ()),
-        sources=[name],
+        sources=[source.name],
         references=_strings(fields.get("references") or ()),
     )
 
 
-def paper_from_record(rec: Mapping[str, Any], name: str, line: int) -> Paper | InputError:
+def paper_from_record(rec: Mapping[str, Any], source: Source, line: int) -> Paper | InputError:
     """A flat record (a JSON Lines object, a CSV row) whose keys are already Paper fields."""
     refs = rec.get("references", rec.get("referenced_works"))
     return make_paper({**rec, "authors": _authors(rec.get("authors")), "references": _references(refs)},
-                      name, line)
+                      source, line)
 
 
 def clean(value: Any) -> str:

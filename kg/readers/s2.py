@@ -7,19 +7,18 @@ by the best handle each has: DOI, then arXiv id, then S2 paperId, then title.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper
 from .jsondocs import iter_json_items
-from .records import arxiv_id, bare_doi, make_paper, reference_of
+from .records import Source, arxiv_id, bare_doi, make_paper, reference_of
 
 
-def read_s2(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_s2(source: Source) -> Iterator[Paper | InputError]:
     """One paper per item, numbered by line (JSON Lines) or position (a response's list)."""
-    for item in iter_json_items(path, name):
-        yield item if isinstance(item, InputError) else make_paper(paper_fields(item[1]), name, item[0])
+    for item in iter_json_items(source.path):
+        yield item if isinstance(item, InputError) else make_paper(paper_fields(item[1]), source, item[0])
 
 
 def paper_fields(paper: dict[str, Any]) -> dict[str, Any]:
