@@ -63,7 +63,7 @@ def test_jsonl_and_csv_carry_metadata(tmp_path):
 
 BAD_RECORDS = [
     ("bad.jsonl", '{"title": "ok", "abstract": "a"}\n{"title": oops}\n', "bad.jsonl:2: malformed JSON"),
-    ("list.jsonl", '["title"]\n', "list.jsonl:1: expected a JSON object, got list"),
+    ("list.jsonl", '["title"]\n', "list.jsonl:1: expected a JSON object, got a list"),
     ("notitle.jsonl", '{"abstract": "a"}\n', "notitle.jsonl:1: record has no 'title'"),
     ("quote.csv", 'title,abstract\nok,fine\n"unterminated,x\n', "quote.csv:3: malformed CSV record (unexpected end of data)"),
 ]

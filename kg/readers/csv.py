@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..errors import InputError
 from ..model import Paper
-from .records import Source, paper_from_record
+from .records import Source, flat_fields, make_paper
 from .text import iter_lines
 
 NEEDED = ("title", "abstract")
@@ -23,7 +23,7 @@ def read_csv(source: Source) -> Iterator[Paper | InputError]:
         _check_header(rows.fieldnames, source)
         for row in rows:
             rec = {(k or "").strip().lower(): v for k, v in row.items()}
-            yield paper_from_record(rec, source, rows.line_num)
+            yield make_paper(flat_fields(rec), source, rows.line_num)
     except csv.Error as e:
         yield source.error(f"malformed CSV record ({e})", rows.line_num + 1)
 

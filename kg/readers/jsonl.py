@@ -9,11 +9,10 @@ from collections.abc import Iterator
 
 from ..errors import InputError
 from ..model import Paper
-from .jsondocs import iter_json_items
-from .records import Source, paper_from_record
+from .jsondocs import read_records
+from .records import Source, flat_fields
 
 
 def read_jsonl(source: Source) -> Iterator[Paper | InputError]:
     """One paper per non-blank line; a malformed line or a record without title is an error."""
-    for item in iter_json_items(source.path, documents=False):
-        yield item if isinstance(item, InputError) else paper_from_record(item[1], source, item[0])
+    return read_records(source, flat_fields, documents=False)

@@ -39,6 +39,32 @@ class Source(NamedTuple):
         return InputError(self.path, message, line)
 
 
+class WrongShape(ValueError):
+    """A field of a JSON record holding another type than its format gives it ('ids' a list)."""
+
+
+def field(record: Mapping[str, Any], key: str, kind: type[dict] | type[list]) -> Any:
+    """`record[key]` when it is a `kind` (dict or list), the empty one when missing or null;
+    any other value is a `WrongShape`, which the JSON readers report as a bad record."""
+    value = record.get(key)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        raise WrongShape(f"{key!r} is {json_kind(value)}, expected {'an object' if kind is dict else 'a list'}")
+    return value
+
+
+def objects(record: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    """The objects in the list `record[key]`; other items (S2's nulls for unknown works) are left out."""
+    return [item for item in field(record, key, list) if isinstance(item, dict)]
+
+
+def json_kind(value: Any) -> str:
+    """A JSON value's type as an error names it: 'null', 'a list', 'text'..."""
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
 def make_paper(fields: Mapping[str, Any], source: Source, number: int | None) -> Paper | InputError:
     """The Paper these fields describe, or the InputError that makes the record unusable."""
     title = clean(fields.get("title"))
@@ -58,11 +84,10 @@ def make_paper(fields: Mapping[str, Any], source: Source, number: int | None) ->
     )
 
 
-def paper_from_record(rec: Mapping[str, Any], source: Source, line: int) -> Paper | InputError:
-    """A flat record (a JSON Lines object, a CSV row) whose keys are already Paper fields."""
+def flat_fields(rec: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat record's fields (a JSON Lines object, a CSV row), whose keys are already Paper's."""
     refs = rec.get("references", rec.get("referenced_works"))
-    return make_paper({**rec, "authors": _authors(rec.get("authors")), "references": _references(refs)},
-                      source, line)
+    return {**rec, "authors": _authors(rec.get("authors")), "references": _references(refs)}
 
 
 def clean(value: Any) -> str:
@@ -107,6 +132,8 @@ def _references(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         return [r.strip() for r in re.split(r"\s*[;|]\s*", value) if r.strip()]
+    if not isinstance(value, list):
+        raise WrongShape(f"'references' is {json_kind(value)}, expected a list or text")
     return _strings(reference_of(r) if isinstance(r, dict) else r for r in value)
 
 
@@ -115,6 +142,6 @@ def reference_of(ref: Mapping[str, Any]) -> str:
 
     Knows both flat keys (doi, arxiv, id) and Semantic Scholar's (externalIds, paperId).
     """
-    ids = ref.get("externalIds") or {}
+    ids = field(ref, "externalIds", dict)
     return clean(ref.get("doi") or ids.get("DOI") or ref.get("arxiv") or ids.get("ArXiv") or ref.get("id")
                  or ref.get("paperId") or ref.get("title"))
