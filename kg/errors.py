@@ -26,6 +26,16 @@ class InputError(KgError):
         self.line = line
 
 
+class InputWarning(UserWarning):
+    """Something in an input that was read, but not as its author may have meant (a BibTeX
+    citation key used twice); names where it is, like `InputError`."""
+
+    def __init__(self, path: str | Path, message: str, line: int | None = None):
+        super().__init__(located(path, message, line))
+        self.path = str(path)
+        self.line = line
+
+
 class QueryError(KgError):
     """A SPARQL query that cannot be parsed or run."""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import click
 import pytest
@@ -142,6 +143,17 @@ def test_errors_name_the_path_as_given_and_records_keep_their_source_name(run, t
         strict = run("build", given, "-o", "strict", "--strict", "--no-model")
         assert (strict.exit_code, strict.output.strip()) == \
             (1, "Error: refs/mixed.jsonl:2: malformed JSON (Expecting value at column 11)")
+
+
+def test_reused_bibtex_key_is_a_warning_in_the_summary_not_a_skipped_record(run, tmp_path, monkeypatch, data_dir):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "refs").mkdir()
+    shutil.copy(data_dir / "reused_key.bib", tmp_path / "refs" / "zotero.bib")
+    result = run("build", "refs/zotero.bib", "-o", "out", "--no-model")
+    assert result.exit_code == 0, result.output
+    assert "papers: 2 (from 2 records" in result.output and "skipped" not in result.output
+    assert ("1 warning(s): refs/zotero.bib:10: citation key 'tanaka2021' used again (first at line 2); "
+            "read as another paper, with record id 'tanaka2021-2'") in result.output.splitlines()
 
 
 def test_misspelt_keyword_says_what_was_expected(run, example_build):

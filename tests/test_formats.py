@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, write
-from kg.errors import InputError
+from kg.errors import InputError, InputWarning
 from kg.model import Paper
 from kg.readers import list_inputs, read_paths, reader_for
 
@@ -327,6 +327,29 @@ def test_record_with_malformed_year_is_reported(tmp_path):
     problems: list[InputError] = []
     assert [p.title for p in read_paths([tmp_path / "y.ris"], problems=problems)] == ["Fine"]
     assert [str(e) for e in problems] == [f"{tmp_path / 'y.ris'}:6: 'year' is not a year: 'in press'"]
+
+
+def test_bibtex_key_used_twice_is_two_papers_and_a_warning(monkeypatch):
+    monkeypatch.chdir(DATA)
+    problems: list[InputError] = []
+    warnings: list[InputWarning] = []
+    first, second = read_paths(["reused_key.bib"], problems=problems, warnings=warnings)
+    assert (first.id, first.doi, second.id, second.title, second.venue) == \
+        ("tanaka2021", "10.5555/kgtest.reused.0001", "tanaka2021-2", "Decoding speech from EEG with recurrent networks",
+         "Proceedings of the Test Workshop")
+    assert problems == []
+    assert [str(w) for w in warnings] == ["reused_key.bib:10: citation key 'tanaka2021' used again (first at line 2); "
+                                          "read as another paper, with record id 'tanaka2021-2'"]
+
+
+def test_reused_bibtex_key_gets_the_first_free_suffix(tmp_path):
+    write(tmp_path / "k.bib", "@article{k, title={One}}\n@article{k-2, title={Two}}\n@article{k, title={Three}}\n"
+                              "@article{k, title={Four}}\n")
+    warnings: list[InputWarning] = []
+    assert [p.id for p in read_paths([tmp_path / "k.bib"], warnings=warnings)] == ["k", "k-2", "k-3", "k-4"]
+    assert [w.line for w in warnings] == [3, 4]
+    with pytest.warns(InputWarning):  # nobody collecting them: Python's warnings
+        list(read_paths([tmp_path / "k.bib"]))
 
 
 def test_directory_listing_picks_up_the_new_extensions(tmp_path):

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import InputError
+from ..errors import InputError, InputWarning
 from ..model import Paper
 
 TEXT_FIELDS = ("id", "doi", "arxiv", "pmid", "url", "venue")
@@ -37,6 +37,10 @@ class Source(NamedTuple):
     def error(self, message: str, line: int | None = None) -> InputError:
         """An error about this file (at `line`, a line or record number, where known)."""
         return InputError(self.path, message, line)
+
+    def warning(self, message: str, line: int | None = None) -> InputWarning:
+        """A warning about this file: something read, but maybe not as meant."""
+        return InputWarning(self.path, message, line)
 
 
 class WrongShape(ValueError):
