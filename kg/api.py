@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import InputError, KgError
+from .errors import InputError, InputWarning, KgError
 from .exporters import exporters
 from .exporters.html import HtmlOptions, export_html
 from .exporters.report import export_report
@@ -59,6 +59,7 @@ class Corpus:
     problems: list[InputError] = field(default_factory=list)  # bad records, skipped
     merges: list[Merge] = field(default_factory=list)
     extraction: Counts = field(default_factory=Counts)  # papers extracted / taken from the cache
+    warnings: list[InputWarning] = field(default_factory=list)  # records read, but maybe not as meant
 
 
 @dataclass
@@ -73,6 +74,7 @@ class BuildResult:
     merges: list[Merge] = field(default_factory=list)
     extraction: Counts = field(default_factory=Counts)
     stopwatch: Stopwatch = field(default_factory=Stopwatch)
+    warnings: list[InputWarning] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         g = self.graph
@@ -95,9 +97,9 @@ class BuildResult:
                  f"{c['cited works outside the corpus']} cited works outside the corpus)",
                  f"merged: {merge_summary(self.merges)}"]
         if self.problems:
-            shown = "; ".join(str(p) for p in self.problems[:5])
-            more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
-            lines.append(f"skipped {len(self.problems)} bad record(s): {shown}{more}")
+            lines.append(f"skipped {len(self.problems)} bad record(s): {_first_five(self.problems)}")
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} warning(s): {_first_five(self.warnings)}")
         lines += ["concepts: " + ", ".join(f"{t.replace('_', ' ')} {c[t]}" for t in CONCEPT_TYPES),
                   "links: " + ", ".join(f"{c[name]} {name}" for name in LINK_NAMES.values()),
                   f"repositories: {c['repositories']}",
@@ -107,19 +109,25 @@ class BuildResult:
         return "\n".join(lines)
 
 
+def _first_five(items: list[InputError] | list[InputWarning]) -> str:
+    more = f" (and {len(items) - 5} more)" if len(items) > 5 else ""
+    return "; ".join(str(i) for i in items[:5]) + more
+
+
 def read_corpus(inputs: Iterable[str | Path], strict: bool = False) -> Corpus:
     """Read and merge every input. Bad records are skipped and listed in `problems`
-    (with `strict`, the first one is raised instead)."""
+    (with `strict`, the first one is raised instead); warnings are listed in `warnings`."""
     inputs = list(inputs)
     problems: list[InputError] = []
-    records = list(read_paths(inputs, strict=strict, problems=problems))
+    warnings: list[InputWarning] = []
+    records = list(read_paths(inputs, strict=strict, problems=problems, warnings=warnings))
     if not records and problems:  # every record was bad: that is the error to show
         raise problems[0] if len(problems) == 1 else KgError(
             f"{problems[0]} (and {len(problems) - 1} more bad records; no papers read)")
     if not records:
         raise InputError(", ".join(str(p) for p in inputs), "no papers found in the input")
     merges: list[Merge] = []
-    return Corpus(merge_papers(records, merges), len(records), problems, merges)
+    return Corpus(merge_papers(records, merges), len(records), problems, merges, warnings=warnings)
 
 
 def build_model(inputs: Iterable[str | Path], vocab: Iterable[str | Path] = (),
@@ -211,7 +219,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str
         graph, corpus = build_model(inputs, vocab, progress, builtin_vocab, strict=strict, jobs=jobs,
                                     scheduler=scheduler, cache_dir=cache_dir, model=model, watch=watch)
         result = BuildResult(graph, corpus.records, problems=corpus.problems, merges=corpus.merges,
-                             extraction=corpus.extraction, stopwatch=watch)
+                             extraction=corpus.extraction, stopwatch=watch, warnings=corpus.warnings)
         graph.graph["build"]["counts"] = result.counts()
         result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"], result.stopwatch)
     result.seconds = time.perf_counter() - start

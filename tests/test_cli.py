@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import click
 import pytest
@@ -30,10 +31,10 @@ def test_build_writes_three_files_and_a_summary(run, tmp_path, data_dir):
 
 @pytest.mark.parametrize("content, name, message", [
     (None, "missing", "Error: {dir}/missing: no such file or directory"),
-    ('{"title": oops}\n', "bad.jsonl", "Error: bad.jsonl:1: malformed JSON (Expecting value at column 11)"),
-    ("name,abstract\nx,y\n", "cols.csv", "Error: cols.csv:1: CSV lacks column(s) title (has: name, abstract)"),
-    (b"\xff\xfe\x00t\x00i", "blob.txt", "Error: blob.txt:1: binary file (NUL byte); expected UTF-8 text"),
-    (b"Title\nbad \xe9\n", "latin.txt", "Error: latin.txt:2: not UTF-8 text (byte 0xe9 at column 5)"),
+    ('{"title": oops}\n', "bad.jsonl", "Error: {dir}/bad.jsonl:1: malformed JSON (Expecting value at column 11)"),
+    ("name,abstract\nx,y\n", "cols.csv", "Error: {dir}/cols.csv:1: CSV lacks column(s) title (has: name, abstract)"),
+    (b"\xff\xfe\x00t\x00i", "blob.txt", "Error: {dir}/blob.txt:1: binary file (NUL byte); expected UTF-8 text"),
+    (b"Title\nbad \xe9\n", "latin.txt", "Error: {dir}/latin.txt:2: not UTF-8 text (byte 0xe9 at column 5)"),
 ])
 def test_bad_input_is_one_line_error(run, tmp_path, content, name, message):
     if content is not None:
@@ -120,11 +121,39 @@ def test_bad_records_are_skipped_and_reported_or_fatal_with_strict(run, tmp_path
     result = run("build", tmp_path / "mixed.jsonl", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "papers: 1 (from 1 records" in result.output
-    assert ("skipped 2 bad record(s): mixed.jsonl:2: malformed JSON (Expecting value at column 11); "
-            "mixed.jsonl:3: record has no 'title'") in result.output
+    mixed = tmp_path / "mixed.jsonl"
+    assert (f"skipped 2 bad record(s): {mixed}:2: malformed JSON (Expecting value at column 11); "
+            f"{mixed}:3: record has no 'title'") in result.output
     strict = run("build", tmp_path / "mixed.jsonl", "-o", tmp_path / "strict", "--strict")
     assert strict.exit_code == 1
-    assert strict.output.strip() == "Error: mixed.jsonl:2: malformed JSON (Expecting value at column 11)"
+    assert strict.output.strip() == f"Error: {mixed}:2: malformed JSON (Expecting value at column 11)"
+
+
+def test_errors_name_the_path_as_given_and_records_keep_their_source_name(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "refs").mkdir()
+    write(tmp_path / "refs" / "mixed.jsonl", '{"title": "A good paper on fMRI", "abstract": "We use fMRI."}\n'
+                                             '{"title": oops}\n')
+    result = run("build", "refs/mixed.jsonl", "-o", "out", "--no-model")
+    assert result.exit_code == 0, result.output
+    assert "skipped 1 bad record(s): refs/mixed.jsonl:2: malformed JSON (Expecting value at column 11)" in result.output
+    [line] = (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()
+    assert json.loads(line)["sources"] == ["mixed.jsonl"]
+    for given in ("refs/mixed.jsonl", "refs"):
+        strict = run("build", given, "-o", "strict", "--strict", "--no-model")
+        assert (strict.exit_code, strict.output.strip()) == \
+            (1, "Error: refs/mixed.jsonl:2: malformed JSON (Expecting value at column 11)")
+
+
+def test_reused_bibtex_key_is_a_warning_in_the_summary_not_a_skipped_record(run, tmp_path, monkeypatch, data_dir):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "refs").mkdir()
+    shutil.copy(data_dir / "reused_key.bib", tmp_path / "refs" / "zotero.bib")
+    result = run("build", "refs/zotero.bib", "-o", "out", "--no-model")
+    assert result.exit_code == 0, result.output
+    assert "papers: 2 (from 2 records" in result.output and "skipped" not in result.output
+    assert ("1 warning(s): refs/zotero.bib:10: citation key 'tanaka2021' used again (first at line 2); "
+            "read as another paper, with record id 'tanaka2021-2'") in result.output.splitlines()
 
 
 def test_misspelt_keyword_says_what_was_expected(run, example_build):

@@ -7,11 +7,12 @@ how bad records are reported.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from conftest import DATA, write
-from kg.errors import InputError
+from kg.errors import InputError, InputWarning
 from kg.model import Paper
 from kg.readers import list_inputs, read_paths, reader_for
 
@@ -222,17 +223,19 @@ BAD_RECORDS = [
 
 
 @pytest.mark.parametrize("name, message", BAD_RECORDS)
-def test_bad_record_is_reported_with_file_and_number_and_skipped(name, message):
+def test_bad_record_is_reported_with_file_and_number_and_skipped(monkeypatch, name, message):
+    monkeypatch.chdir(FORMATS)
     problems: list[InputError] = []
-    papers = list(read_paths([FORMATS / name], problems=problems))
+    papers = list(read_paths([name], problems=problems))
     assert [str(e) for e in problems] == [message]
     assert len(papers) == {"zotero.ris": 3, "zotero_csl.json": 3, "pubmed_efetch.xml": 3}.get(name, 4)
 
 
 @pytest.mark.parametrize("name, message", BAD_RECORDS)
-def test_bad_record_is_fatal_when_strict(name, message):
+def test_bad_record_is_fatal_when_strict(monkeypatch, name, message):
+    monkeypatch.chdir(FORMATS)
     with pytest.raises(InputError) as err:
-        list(read_paths([FORMATS / name], strict=True))
+        list(read_paths([name], strict=True))
     assert str(err.value) == message
 
 
@@ -272,7 +275,7 @@ def test_jsonl_lines_shaped_like_openalex_or_s2_go_to_those_readers(tmp_path):
     oa1, oa2, s2 = read_paths([tmp_path / "oa.jsonl", tmp_path / "s2.jsonl"], problems=problems)
     assert (oa1.id, oa1.abstract, oa1.year, oa2.title) == ("W1", "Hello world", 2020, "U")
     assert (s2.id, s2.doi) == ("abc", "10.1/x")
-    assert [str(e) for e in problems] == ["s2.jsonl:2: malformed JSON (Expecting value at column 11)"]
+    assert [str(e) for e in problems] == [f"{tmp_path / 's2.jsonl'}:2: malformed JSON (Expecting value at column 11)"]
 
 
 def test_s2_search_response_and_single_paper(tmp_path):
@@ -311,8 +314,9 @@ def test_medline_citation_set_and_medline_date(tmp_path):
     ("latin.bib", "@article{k, title={Caf\xe9}}\n".encode("latin-1"), "latin.bib:1: not UTF-8 text (byte 0xe9 at column 23)"),
     ("broken.json", '[{"title": "x"},\n {"title": }]\n', "broken.json:2: malformed JSON (Expecting value at column 12)"),
 ])
-def test_whole_file_failures_are_raised_even_when_not_strict(tmp_path, name, content, message):
-    path = write(tmp_path / name, content)
+def test_whole_file_failures_are_raised_even_when_not_strict(tmp_path, monkeypatch, name, content, message):
+    monkeypatch.chdir(tmp_path)
+    path = write(Path(name), content)
     with pytest.raises(InputError) as err:
         list(read_paths([path], problems=[]))
     assert str(err.value) == message
@@ -322,7 +326,30 @@ def test_record_with_malformed_year_is_reported(tmp_path):
     write(tmp_path / "y.ris", "TY  - JOUR\nTI  - Fine\nPY  - 2020\nER  - \n\nTY  - JOUR\nTI  - Odd\nPY  - in press\nER  - \n")
     problems: list[InputError] = []
     assert [p.title for p in read_paths([tmp_path / "y.ris"], problems=problems)] == ["Fine"]
-    assert [str(e) for e in problems] == ["y.ris:6: 'year' is not a year: 'in press'"]
+    assert [str(e) for e in problems] == [f"{tmp_path / 'y.ris'}:6: 'year' is not a year: 'in press'"]
+
+
+def test_bibtex_key_used_twice_is_two_papers_and_a_warning(monkeypatch):
+    monkeypatch.chdir(DATA)
+    problems: list[InputError] = []
+    warnings: list[InputWarning] = []
+    first, second = read_paths(["reused_key.bib"], problems=problems, warnings=warnings)
+    assert (first.id, first.doi, second.id, second.title, second.venue) == \
+        ("tanaka2021", "10.5555/kgtest.reused.0001", "tanaka2021-2", "Decoding speech from EEG with recurrent networks",
+         "Proceedings of the Test Workshop")
+    assert problems == []
+    assert [str(w) for w in warnings] == ["reused_key.bib:10: citation key 'tanaka2021' used again (first at line 2); "
+                                          "read as another paper, with record id 'tanaka2021-2'"]
+
+
+def test_reused_bibtex_key_gets_the_first_free_suffix(tmp_path):
+    write(tmp_path / "k.bib", "@article{k, title={One}}\n@article{k-2, title={Two}}\n@article{k, title={Three}}\n"
+                              "@article{k, title={Four}}\n")
+    warnings: list[InputWarning] = []
+    assert [p.id for p in read_paths([tmp_path / "k.bib"], warnings=warnings)] == ["k", "k-2", "k-3", "k-4"]
+    assert [w.line for w in warnings] == [3, 4]
+    with pytest.warns(InputWarning):  # nobody collecting them: Python's warnings
+        list(read_paths([tmp_path / "k.bib"]))
 
 
 def test_directory_listing_picks_up_the_new_extensions(tmp_path):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_jsonl_and_csv_carry_metadata(tmp_path):
 
 BAD_RECORDS = [
     ("bad.jsonl", '{"title": "ok", "abstract": "a"}\n{"title": oops}\n', "bad.jsonl:2: malformed JSON"),
-    ("list.jsonl", '["title"]\n', "list.jsonl:1: expected a JSON object, got list"),
+    ("list.jsonl", '["title"]\n', "list.jsonl:1: expected a JSON object, got a list"),
     ("notitle.jsonl", '{"abstract": "a"}\n', "notitle.jsonl:1: record has no 'title'"),
     ("quote.csv", 'title,abstract\nok,fine\n"unterminated,x\n', "quote.csv:3: malformed CSV record (unexpected end of data)"),
 ]
@@ -74,16 +75,18 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize("name, content, message", BAD_RECORDS + BAD_FILES)
-def test_bad_input_names_file_and_line(tmp_path, name, content, message):
-    path = write(tmp_path / name, content)
+def test_bad_input_names_file_and_line(tmp_path, monkeypatch, name, content, message):
+    monkeypatch.chdir(tmp_path)
+    path = write(Path(name), content)
     with pytest.raises(InputError) as err:
         list(read_paths([path], strict=True))
     assert str(err.value).startswith(message)
 
 
 @pytest.mark.parametrize("name, content, message", BAD_RECORDS)
-def test_bad_record_is_reported_and_skipped_when_not_strict(tmp_path, name, content, message):
-    path = write(tmp_path / name, content)
+def test_bad_record_is_reported_and_skipped_when_not_strict(tmp_path, monkeypatch, name, content, message):
+    monkeypatch.chdir(tmp_path)
+    path = write(Path(name), content)
     problems: list[InputError] = []
     titles = [p.title for p in read_paths([path], problems=problems)]
     assert titles == (["ok"] if name in ("bad.jsonl", "quote.csv") else [])
@@ -91,8 +94,9 @@ def test_bad_record_is_reported_and_skipped_when_not_strict(tmp_path, name, cont
 
 
 @pytest.mark.parametrize("name, content, message", BAD_FILES)
-def test_unreadable_file_is_raised_even_when_not_strict(tmp_path, name, content, message):
-    path = write(tmp_path / name, content)
+def test_unreadable_file_is_raised_even_when_not_strict(tmp_path, monkeypatch, name, content, message):
+    monkeypatch.chdir(tmp_path)
+    path = write(Path(name), content)
     with pytest.raises(InputError, match="^" + re.escape(message)):
         list(read_paths([path], problems=[]))
 

@@ -7,12 +7,11 @@ every version of a preprint is one paper.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ..errors import InputError
 from ..model import Paper
-from .records import arxiv_id, make_paper
+from .records import Source, arxiv_id, make_paper
 from .xmlstream import iter_elements
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
@@ -20,11 +19,11 @@ NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/
 ENTRY = f"{{{NS['atom']}}}entry"
 
 
-def read_arxiv(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_arxiv(source: Source) -> Iterator[Paper | InputError]:
     """One paper per entry, numbered by position in the feed."""
     roots = {f"{{{NS['atom']}}}feed": ENTRY}
-    for number, entry in iter_elements(path, name, roots):
-        yield make_paper(entry_fields(entry), name, number)
+    for number, entry in iter_elements(source.path, roots):
+        yield make_paper(entry_fields(entry), source, number)
 
 
 def entry_fields(entry: ET.Element) -> dict[str, object]:

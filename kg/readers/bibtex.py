@@ -4,40 +4,74 @@ bibtexparser (v2) splits the file and resolves `@string`s; its LaTeX decoding tu
 `{\\"o}` into `ö` and drops protective braces (`{fMRI}`). Names are split on `and` before
 decoding, so a braced corporate author (`{Barnes and Noble}`) stays one author.
 Records are numbered by the line their `@` is on; a block the parser gave up on is reported.
+
+A citation key used twice (LaTeX only warns; Zotero and Better BibTeX exports do it) is two
+papers: the later entry is read under the first free key of `key-2`, `key-3`..., which
+becomes its record id, and a warning names the file, its line and the key.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.library import Library
 from bibtexparser.middlewares import LatexDecodingMiddleware, NormalizeFieldKeys, SeparateCoAuthors
+from bibtexparser.middlewares.middleware import BlockMiddleware
+from bibtexparser.middlewares.parsestack import default_parse_stack
 from pylatexenc.latex2text import LatexNodes2Text  # bibtexparser's own decoder
 
-from ..errors import InputError
+from ..errors import InputError, InputWarning
 from ..model import Paper
 from .names import display_name
-from .records import arxiv_id, bare_doi, make_paper
+from .records import Source, arxiv_id, bare_doi, make_paper
 from .text import read_text
 
 DECODER = LatexNodes2Text(math_mode="verbatim")
+REUSED = "kg_reused_key"  # parser metadata of an entry read under a new key: (its key, line of the first)
 
 
-def read_bibtex(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_bibtex(source: Source) -> Iterator[Paper | InputError | InputWarning]:
     """One paper per entry, in file order; unparsable blocks become errors."""
-    stack = [NormalizeFieldKeys(), SeparateCoAuthors(), LatexDecodingMiddleware(decoder=DECODER)]
-    text = read_text(path, name)
+    stack = [KeepReusedKeys(), *default_parse_stack(), NormalizeFieldKeys(), SeparateCoAuthors(),
+             LatexDecodingMiddleware(decoder=DECODER)]
+    text = read_text(source.path)
     with _quiet():
-        library = bibtexparser.parse_string(text, append_middleware=stack)
+        library = bibtexparser.parse_string(text, parse_stack=stack)
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, model.ParsingFailedBlock):
-            yield InputError(name, f"malformed BibTeX entry ({_reason(block)})", line)
+            yield source.error(f"malformed BibTeX entry ({_reason(block)})", line)
         elif isinstance(block, model.Entry):
-            yield make_paper(entry_fields(block), name, line)
+            if reused := block.get_parser_metadata(REUSED):
+                yield source.warning(f"citation key {reused[0]!r} used again (first at line {reused[1] + 1}); "
+                                     f"read as another paper, with record id {block.key!r}", line)
+            yield make_paper(entry_fields(block), source, line)
+
+
+class KeepReusedKeys(BlockMiddleware):
+    """Gives back the entries bibtexparser set aside for reusing a key, each under the first
+    free key of `key-2`, `key-3`..., noting the key it reused in its parser metadata."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+        self.taken: set[str] = set()
+
+    def transform(self, library: Library) -> Library:
+        self.taken = set(library.entries_dict)
+        return super().transform(library)
+
+    def transform_failed_block(self, block: model.ParsingFailedBlock, library: Library) -> model.Block:
+        entry = block.ignore_error_block
+        if not isinstance(block, model.DuplicateBlockKeyBlock) or not isinstance(entry, model.Entry):
+            return block
+        entry.set_parser_metadata(REUSED, (entry.key, block.previous_block.start_line or 0))
+        entry.key = next(f"{entry.key}-{n}" for n in itertools.count(2) if f"{entry.key}-{n}" not in self.taken)
+        self.taken.add(entry.key)
+        return entry
 
 
 def entry_fields(entry: model.Entry) -> dict[str, object]:

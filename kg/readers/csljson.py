@@ -7,20 +7,18 @@ in `URL`, `number` or an arXiv DOI (10.48550/arXiv.*).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper
-from .jsondocs import iter_json_items
+from .jsondocs import read_records
 from .names import join_name
-from .records import arxiv_id, bare_doi, make_paper
+from .records import Source, arxiv_id, bare_doi, field, objects
 
 
-def read_csljson(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_csljson(source: Source) -> Iterator[Paper | InputError]:
     """One paper per item, numbered by position in the array."""
-    for item in iter_json_items(path, name):
-        yield item if isinstance(item, InputError) else make_paper(item_fields(item[1]), name, item[0])
+    return read_records(source, item_fields)
 
 
 def item_fields(item: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +27,7 @@ def item_fields(item: dict[str, Any]) -> dict[str, Any]:
         "title": item.get("title"), "abstract": item.get("abstract"), "year": _year(item.get("issued")),
         "venue": item.get("container-title"), "doi": bare_doi(item.get("DOI")), "url": item.get("URL"),
         "pmid": item.get("PMID"), "arxiv": arxiv_id(item.get("URL"), item.get("number"), item.get("DOI")),
-        "authors": [_name(a) for a in item.get("author") or [] if isinstance(a, dict)],
+        "authors": [_name(a) for a in objects(item, "author")],
     }
 
 
@@ -41,7 +39,7 @@ def _year(issued: Any) -> Any:
     """The year of a CSL date: date-parts' first part, else the raw or literal text."""
     if not isinstance(issued, dict):
         return issued
-    parts = issued.get("date-parts") or [[]]
+    parts = field(issued, "date-parts", list)
     if parts and isinstance(parts[0], list) and parts[0]:
         return parts[0][0]
     return issued.get("raw") or issued.get("literal")

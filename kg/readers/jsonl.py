@@ -6,15 +6,13 @@ Lines shaped like OpenAlex works or Semantic Scholar papers go to those readers 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..errors import InputError
 from ..model import Paper
-from .jsondocs import iter_json_items
-from .records import paper_from_record
+from .jsondocs import read_records
+from .records import Source, flat_fields
 
 
-def read_jsonl(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_jsonl(source: Source) -> Iterator[Paper | InputError]:
     """One paper per non-blank line; a malformed line or a record without title is an error."""
-    for item in iter_json_items(path, name, documents=False):
-        yield item if isinstance(item, InputError) else paper_from_record(item[1], name, item[0])
+    return read_records(source, flat_fields, documents=False)

@@ -9,37 +9,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper
-from .jsondocs import iter_json_items
-from .records import arxiv_id, bare_doi, make_paper
+from .jsondocs import read_records
+from .records import Source, WrongShape, arxiv_id, bare_doi, field, objects
 
 _WORK = re.compile(r"^https?://openalex\.org/", re.I)
 
 
-def read_openalex(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_openalex(source: Source) -> Iterator[Paper | InputError]:
     """One paper per work, numbered by line (JSON Lines) or position (a response's results)."""
-    for item in iter_json_items(path, name):
-        yield item if isinstance(item, InputError) else make_paper(work_fields(item[1]), name, item[0])
+    return read_records(source, work_fields)
 
 
 def work_fields(work: dict[str, Any]) -> dict[str, Any]:
     """An OpenAlex work's fields under Paper's names."""
-    ids = work.get("ids") or {}
-    location = work.get("primary_location") or {}
+    ids = field(work, "ids", dict)
+    location = field(work, "primary_location", dict)
     doi = bare_doi(work.get("doi") or ids.get("doi"))
     return {
         "id": short_id(work.get("id")), "title": work.get("title") or work.get("display_name"),
-        "abstract": rebuild_abstract(work.get("abstract_inverted_index")), "year": work.get("publication_year"),
+        "abstract": rebuild_abstract(field(work, "abstract_inverted_index", dict)), "year": work.get("publication_year"),
         "doi": doi, "pmid": _last_part(ids.get("pmid")),
         "arxiv": arxiv_id(doi, location.get("landing_page_url")),
-        "venue": (location.get("source") or {}).get("display_name"),
+        "venue": field(location, "source", dict).get("display_name"),
         "url": location.get("landing_page_url") or work.get("id"),
-        "authors": [(a.get("author") or {}).get("display_name") for a in work.get("authorships") or []],
-        "references": [short_id(w) for w in work.get("referenced_works") or []],
+        "authors": [field(a, "author", dict).get("display_name") for a in objects(work, "authorships")],
+        "references": [short_id(w) for w in field(work, "referenced_works", list)],
     }
 
 
@@ -47,6 +45,8 @@ def rebuild_abstract(index: Mapping[str, list[int]] | None) -> str:
     """The abstract text from OpenAlex's inverted index {word: [positions]}."""
     if not index:
         return ""
+    if not all(isinstance(places, list) and all(type(p) is int for p in places) for places in index.values()):
+        raise WrongShape("'abstract_inverted_index' is not {word: [positions]}")
     positions = {pos: word for word, places in index.items() for pos in places}
     return " ".join(positions[pos] for pos in sorted(positions))
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..model import Paper
+from .records import Source
 from .text import iter_lines
 
 FURNITURE = re.compile(
@@ -33,17 +33,17 @@ def clean_line(line: str) -> str | None:
     return GLUED_PREFIX.sub("", line)
 
 
-def read_page(path: Path, name: str) -> Iterator[Paper]:
+def read_page(source: Source) -> Iterator[Paper]:
     """Yield one paper per (title line, abstract line) pair."""
     title: str | None = None
-    for _, raw in iter_lines(path, name):
+    for _, raw in iter_lines(source.path):
         line = clean_line(raw)
         if line is None:
             continue
         if title is None:
             title = line
             continue
-        yield Paper(title=title, abstract=line, sources=[name])
+        yield Paper(title=title, abstract=line, sources=[source.name])
         title = None
     if title is not None:  # a last title with no abstract: keep it, title-only
-        yield Paper(title=title, abstract="", sources=[name])
+        yield Paper(title=title, abstract="", sources=[source.name])

@@ -9,22 +9,21 @@ DOI, arXiv id or PMID (as "PMID:123").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ..errors import InputError
 from ..model import Paper
 from .names import join_name
-from .records import arxiv_id, make_paper
+from .records import Source, arxiv_id, make_paper
 from .xmlstream import iter_elements, text_of
 
 ROOTS = {"PubmedArticleSet": "PubmedArticle", "MedlineCitationSet": "MedlineCitation"}
 
 
-def read_pubmed(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_pubmed(source: Source) -> Iterator[Paper | InputError]:
     """One paper per article, numbered by position in the file."""
-    for number, elem in iter_elements(path, name, ROOTS):
-        yield make_paper(article_fields(elem), name, number)
+    for number, elem in iter_elements(source.path, ROOTS):
+        yield make_paper(article_fields(elem), source, number)
 
 
 def article_fields(elem: ET.Element) -> dict[str, object]:

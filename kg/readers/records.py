@@ -5,14 +5,20 @@ dict of `Paper` fields and hands it to `make_paper`, so the rules are the same f
 format: `title` is required, `abstract` may be empty, `year` must start with four digits,
 the rest is optional metadata. An unusable record comes back as an `InputError` (file and
 record number) for `read_paths` to raise or report; reading goes on either way.
+
+A `Source` carries the two names a file has: the path the user gave (errors name it, so
+`refs/a.bib:12` points at the file from where they typed the command) and the name its
+records keep in `Paper.sources` (the file's name, or its path inside a directory given),
+which the outputs show and which must not change with the directory a build runs from.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from ..errors import InputError
+from ..errors import InputError, InputWarning
 from ..model import Paper
 
 TEXT_FIELDS = ("id", "doi", "arxiv", "pmid", "url", "venue")
@@ -22,30 +28,70 @@ _ARXIV = re.compile(
     r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.I)
 
 
-def make_paper(fields: Mapping[str, Any], name: str, number: int | None) -> Paper | InputError:
+class Source(NamedTuple):
+    """A file to read: its path as the user gave it (for errors) and the name its records keep."""
+
+    path: Path
+    name: str
+
+    def error(self, message: str, line: int | None = None) -> InputError:
+        """An error about this file (at `line`, a line or record number, where known)."""
+        return InputError(self.path, message, line)
+
+    def warning(self, message: str, line: int | None = None) -> InputWarning:
+        """A warning about this file: something read, but maybe not as meant."""
+        return InputWarning(self.path, message, line)
+
+
+class WrongShape(ValueError):
+    """A field of a JSON record holding another type than its format gives it ('ids' a list)."""
+
+
+def field(record: Mapping[str, Any], key: str, kind: type[dict] | type[list]) -> Any:
+    """`record[key]` when it is a `kind` (dict or list), the empty one when missing or null;
+    any other value is a `WrongShape`, which the JSON readers report as a bad record."""
+    value = record.get(key)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        raise WrongShape(f"{key!r} is {json_kind(value)}, expected {'an object' if kind is dict else 'a list'}")
+    return value
+
+
+def objects(record: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    """The objects in the list `record[key]`; other items (S2's nulls for unknown works) are left out."""
+    return [item for item in field(record, key, list) if isinstance(item, dict)]
+
+
+def json_kind(value: Any) -> str:
+    """A JSON value's type as an error names it: 'null', 'a list', 'text'..."""
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def make_paper(fields: Mapping[str, Any], source: Source, number: int | None) -> Paper | InputError:
     """The Paper these fields describe, or the InputError that makes the record unusable."""
     title = clean(fields.get("title"))
     if not title:
-        return InputError(name, "record has no 'title'", number)
+        return source.error("record has no 'title'", number)
     year = clean(fields.get("year"))
     if year and not re.fullmatch(r"\d{4}(\D.*)?", year):
-        return InputError(name, f"'year' is not a year: {year!r}", number)
+        return source.error(f"'year' is not a year: {year!r}", number)
     return Paper(
         title=title,
         abstract=clean(fields.get("abstract")),
         **{key: clean(fields.get(key)) or None for key in TEXT_FIELDS},
         year=int(year[:4]) if year else None,
         authors=_strings(fields.get("authors") or ()),
-        sources=[name],
+        sources=[source.name],
         references=_strings(fields.get("references") or ()),
     )
 
 
-def paper_from_record(rec: Mapping[str, Any], name: str, line: int) -> Paper | InputError:
-    """A flat record (a JSON Lines object, a CSV row) whose keys are already Paper fields."""
+def flat_fields(rec: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat record's fields (a JSON Lines object, a CSV row), whose keys are already Paper's."""
     refs = rec.get("references", rec.get("referenced_works"))
-    return make_paper({**rec, "authors": _authors(rec.get("authors")), "references": _references(refs)},
-                      name, line)
+    return {**rec, "authors": _authors(rec.get("authors")), "references": _references(refs)}
 
 
 def clean(value: Any) -> str:
@@ -90,6 +136,8 @@ def _references(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         return [r.strip() for r in re.split(r"\s*[;|]\s*", value) if r.strip()]
+    if not isinstance(value, list):
+        raise WrongShape(f"'references' is {json_kind(value)}, expected a list or text")
     return _strings(reference_of(r) if isinstance(r, dict) else r for r in value)
 
 
@@ -98,6 +146,6 @@ def reference_of(ref: Mapping[str, Any]) -> str:
 
     Knows both flat keys (doi, arxiv, id) and Semantic Scholar's (externalIds, paperId).
     """
-    ids = ref.get("externalIds") or {}
+    ids = field(ref, "externalIds", dict)
     return clean(ref.get("doi") or ids.get("DOI") or ref.get("arxiv") or ids.get("ArXiv") or ref.get("id")
                  or ref.get("paperId") or ref.get("title"))

@@ -15,17 +15,17 @@ import rispy
 from ..errors import InputError
 from ..model import Paper
 from .names import display_name
-from .records import bare_doi, make_paper
+from .records import Source, bare_doi, make_paper
 from .text import iter_lines
 
 _PUBMED_DB = re.compile(r"pubmed|medline|nlm", re.I)
 
 
-def read_ris(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_ris(source: Source) -> Iterator[Paper | InputError]:
     """One paper per record, numbered by the line of its `TY` tag."""
-    for line, text in _records(path, name):
+    for line, text in _records(source.path):
         [record] = rispy.loads(text) or [{}]
-        yield make_paper(record_fields(record), name, line)
+        yield make_paper(record_fields(record), source, line)
 
 
 def record_fields(rec: dict[str, Any]) -> dict[str, Any]:
@@ -48,10 +48,10 @@ def _pmid(rec: dict[str, Any]) -> str | None:
     return number if number.isdigit() and _PUBMED_DB.search(database) else None
 
 
-def _records(path: Path, name: str) -> Iterator[tuple[int, str]]:
+def _records(path: Path) -> Iterator[tuple[int, str]]:
     """(line of `TY`, text) per record; lines outside records are ignored."""
     start, lines = 0, []
-    for number, line in iter_lines(path, name):
+    for number, line in iter_lines(path):
         if line.startswith("TY  -"):
             start, lines = number, []
         if start:

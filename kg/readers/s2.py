@@ -7,28 +7,26 @@ by the best handle each has: DOI, then arXiv id, then S2 paperId, then title.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..model import Paper
-from .jsondocs import iter_json_items
-from .records import arxiv_id, bare_doi, make_paper, reference_of
+from .jsondocs import read_records
+from .records import Source, arxiv_id, bare_doi, field, objects, reference_of
 
 
-def read_s2(path: Path, name: str) -> Iterator[Paper | InputError]:
+def read_s2(source: Source) -> Iterator[Paper | InputError]:
     """One paper per item, numbered by line (JSON Lines) or position (a response's list)."""
-    for item in iter_json_items(path, name):
-        yield item if isinstance(item, InputError) else make_paper(paper_fields(item[1]), name, item[0])
+    return read_records(source, paper_fields)
 
 
 def paper_fields(paper: dict[str, Any]) -> dict[str, Any]:
     """A Semantic Scholar paper's fields under Paper's names."""
-    ids = paper.get("externalIds") or {}
+    ids = field(paper, "externalIds", dict)
     return {
         "id": paper.get("paperId"), "title": paper.get("title"), "abstract": paper.get("abstract"),
         "year": paper.get("year"), "venue": paper.get("venue"), "url": paper.get("url"),
         "doi": bare_doi(ids.get("DOI")), "arxiv": arxiv_id(ids.get("ArXiv")), "pmid": ids.get("PubMed"),
-        "authors": [a.get("name") for a in paper.get("authors") or [] if isinstance(a, dict)],
-        "references": [reference_of(r) for r in paper.get("references") or [] if isinstance(r, dict)],
+        "authors": [a.get("name") for a in objects(paper, "authors")],
+        "references": [reference_of(r) for r in objects(paper, "references")],
     }

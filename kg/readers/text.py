@@ -23,25 +23,24 @@ _BIBTEX = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.M)
 _RIS = re.compile(r"^TY  - ", re.M)
 
 
-def iter_lines(path: Path, name: str | None = None) -> Iterator[tuple[int, str]]:
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     """Yield (line number, line without newline), failing clearly on bad bytes."""
-    shown = name or str(path)
     with open(path, "rb") as f:
         for number, raw in enumerate(f, start=1):
             if b"\x00" in raw:
-                raise InputError(shown, "binary file (NUL byte); expected UTF-8 text", number)
+                raise InputError(path, "binary file (NUL byte); expected UTF-8 text", number)
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as e:
-                raise InputError(shown, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at column {e.start + 1})", number) from None
+                raise InputError(path, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at column {e.start + 1})", number) from None
             if number == 1:
                 line = line.lstrip("\ufeff")
             yield number, line.rstrip("\r\n")
 
 
-def read_text(path: Path, name: str | None = None) -> str:
+def read_text(path: Path) -> str:
     """The whole file as text, for formats whose parsers need it all at once."""
-    return "\n".join(line for _, line in iter_lines(path, name)) + "\n"
+    return "\n".join(line for _, line in iter_lines(path)) + "\n"
 
 
 def sniff(path: Path) -> str | None:

@@ -13,14 +13,14 @@ from xml.etree import ElementTree as ET
 from ..errors import InputError
 
 
-def iter_elements(path: Path, name: str, roots: Mapping[str, str]) -> Iterator[tuple[int, ET.Element]]:
+def iter_elements(path: Path, roots: Mapping[str, str]) -> Iterator[tuple[int, ET.Element]]:
     """(number, element) per record; `roots` maps each accepted root tag to its record tag."""
     events = ET.iterparse(path, events=("start", "end"))
     try:
         _, root = next(events)
         record = roots.get(root.tag)
         if record is None:
-            raise InputError(name, f"unexpected XML root element <{_local(root.tag)}> "
+            raise InputError(path, f"unexpected XML root element <{_local(root.tag)}> "
                                    f"(expected {' or '.join(f'<{_local(t)}>' for t in roots)})")
         number = 0
         for event, elem in events:
@@ -29,7 +29,7 @@ def iter_elements(path: Path, name: str, roots: Mapping[str, str]) -> Iterator[t
                 yield number, elem
                 root.clear()
     except ET.ParseError as e:
-        raise InputError(name, f"malformed XML ({str(e).split(':')[0]})", e.position[0]) from None
+        raise InputError(path, f"malformed XML ({str(e).split(':')[0]})", e.position[0]) from None
 
 
 def text_of(elem: ET.Element | None) -> str:
