@@ -9,6 +9,7 @@ import difflib
 import functools
 import gc
 import json
+import logging
 import re
 import sys
 from pathlib import Path
@@ -71,6 +72,18 @@ def run() -> None:
 @click.version_option(package_name="kg")
 def main() -> None:
     """Turn research-paper abstracts into a citation/concept knowledge graph."""
+    log = logging.getLogger("kg")
+    if not any(isinstance(h, _EchoWarnings) for h in log.handlers):
+        log.addHandler(_EchoWarnings())
+        log.propagate = False
+
+
+class _EchoWarnings(logging.Handler):
+    """The library's warnings (a damaged cache it starts again) as `Warning: ...` lines on
+    standard error, where click writes `Error: ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"Warning: {record.getMessage()}", err=True)
 
 
 @main.command()
