@@ -88,7 +88,7 @@ class _EchoWarnings(logging.Handler):
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+@click.option("-o", "--out", "out_dir", default="build", show_default=True, type=click.Path(),
               help="Directory for graph.ttl, mentions.jsonl, graph.html and report.html.")
 @vocab_option
 @click.option("--no-builtin-vocab", is_flag=True, help="Match only the --vocab files, not the shipped vocabularies.")
@@ -98,7 +98,7 @@ class _EchoWarnings(logging.Handler):
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Extract in this many processes; with 2 or more, similar papers are found in a second process.")
 @click.option("--scheduler", metavar="ADDRESS", help="Extract on the Dask cluster at ADDRESS (tcp://host:8786).")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
+@click.option("--cache", "cache_dir", type=click.Path(),
               help="Where to keep extraction results for the next build [default: OUT/.kg-cache].")
 @click.option("--no-cache", is_flag=True, help="Extract every paper again and keep nothing.")
 @model_options
