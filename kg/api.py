@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,17 +190,53 @@ def build_metadata(inputs: list[str | Path]) -> dict:
 def export(graph: nx.MultiDiGraph, out_dir: str | Path,
            formats: Iterable[str] = ("turtle", "jsonl", "html", "report"),
            watch: Stopwatch | None = None) -> dict[str, Path]:
-    """Write the graph in each format into `out_dir`; returns name -> path."""
+    """Write the graph in each format into `out_dir`; returns name -> path.
+
+    All or nothing: the files are written into a folder of their own inside `out_dir` and
+    moved into place together once every one is whole, so a failure (a full disk, a
+    killed process) leaves the files of an earlier build as they were. The folder a killed
+    export left behind is removed by the next one into `out_dir`."""
     registry = exporters()
     watch = watch or Stopwatch()
+    out = writable_dir(out_dir)
+    for stale in out.glob(f"{STAGING}*"):
+        shutil.rmtree(stale, ignore_errors=True)
     written = {}
-    for name in formats:
-        filename, write = registry[name]
-        dest = Path(out_dir) / filename
-        with watch.stage(filename):
-            write(graph, dest)
-        written[name] = dest
+    with tempfile.TemporaryDirectory(dir=out, prefix=STAGING) as staging:
+        for name in formats:
+            filename, write = registry[name]
+            written[name] = out / filename
+            with watch.stage(filename), writing(written[name]):
+                write(graph, Path(staging) / filename)
+        for dest in written.values():
+            with writing(dest):
+                os.replace(Path(staging) / dest.name, dest)
     return written
+
+
+STAGING = ".kg-export-"
+
+
+def writable_dir(path: str | Path, create: bool = True) -> Path:
+    """`path`, checked to be a directory that takes new files (made first if need be, with
+    `create`; without it, a directory not there yet is left to be made when written to)."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise KgError(f"{path}: is a file; the outputs need a directory")
+    if create or path.exists():
+        with writing(path):
+            path.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=path).close()
+    return path
+
+
+@contextmanager
+def writing(dest: Path) -> Iterator[None]:
+    """An OSError writing `dest` (a full disk, a read-only directory) as one line naming it."""
+    try:
+        yield
+    except OSError as e:
+        raise KgError(f"{dest}: cannot write ({e.strerror or e}); files already there are left as they were") from None
 
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str | Path] = (),
@@ -214,6 +253,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str
     result (`strict` makes the first one an error)."""
     start = time.perf_counter()
     cache_dir = Path(out_dir) / CACHE_DIR if cache is True else (Path(cache) if cache else None)
+    writable_dir(out_dir, create=False)  # before a long build, not after
     with frozen_heap():
         watch = Stopwatch()
         graph, corpus = build_model(inputs, vocab, progress, builtin_vocab, strict=strict, jobs=jobs,
@@ -264,13 +304,17 @@ def load(graph_file: str | Path, store_dir: str | Path) -> int:
 
 def html(graph_file: str | Path, dest: str | Path, options: HtmlOptions = HtmlOptions()) -> Path:
     """Draw an exported graph (or the neighbourhood of one node) as an interactive page."""
-    export_html(read_graph(graph_file), Path(dest), options)
+    graph = read_graph(graph_file)
+    with writing(Path(dest)):
+        export_html(graph, Path(dest), options)
     return Path(dest)
 
 
 def report(graph_file: str | Path, dest: str | Path) -> Path:
     """Write the summary page (bar charts, heat maps) of an exported graph."""
-    export_report(read_graph(graph_file), Path(dest))
+    graph = read_graph(graph_file)
+    with writing(Path(dest)):
+        export_report(graph, Path(dest))
     return Path(dest)
 
 

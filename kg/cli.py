@@ -9,6 +9,7 @@ import difflib
 import functools
 import gc
 import json
+import logging
 import re
 import sys
 from pathlib import Path
@@ -76,11 +77,23 @@ def run() -> None:
 @click.version_option(package_name="kg")
 def main() -> None:
     """Turn research-paper abstracts into a citation/concept knowledge graph."""
+    log = logging.getLogger("kg")
+    if not any(isinstance(h, _EchoWarnings) for h in log.handlers):
+        log.addHandler(_EchoWarnings())
+        log.propagate = False
+
+
+class _EchoWarnings(logging.Handler):
+    """The library's warnings (a damaged cache it starts again) as `Warning: ...` lines on
+    standard error, where click writes `Error: ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"Warning: {record.getMessage()}", err=True)
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+@click.option("-o", "--out", "out_dir", default="build", show_default=True, type=click.Path(),
               help="Directory for graph.ttl, mentions.jsonl, graph.html and report.html.")
 @vocab_option
 @click.option("--no-builtin-vocab", is_flag=True, help="Match only the --vocab files, not the shipped vocabularies.")
@@ -90,7 +103,7 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Extract in this many processes; with 2 or more, similar papers are found in a second process.")
 @click.option("--scheduler", metavar="ADDRESS", help="Extract on the Dask cluster at ADDRESS (tcp://host:8786).")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
+@click.option("--cache", "cache_dir", type=click.Path(),
               help="Where to keep extraction results for the next build [default: OUT/.kg-cache].")
 @click.option("--no-cache", is_flag=True, help="Extract every paper again and keep nothing.")
 @model_options
