@@ -132,10 +132,14 @@ def query(graph: str | None, sparql: str | None, query_file: str | None, fmt: st
 @click.option("--store", "store", type=click.Path(file_okay=False), help="Serve a store made by `kg load`.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on (0: any free one).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Query time limit in seconds.")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Query time limit in seconds; past it the client gets HTTP 503.")
 @user_errors
 def serve(graph: str | None, store: str | None, host: str, port: int, timeout: float) -> None:
-    """Serve GRAPH (or --store DIR) as a read-only SPARQL 1.1 endpoint at /sparql."""
+    """Serve GRAPH (or --store DIR) as a read-only SPARQL 1.1 endpoint at /sparql.
+
+    One thread per client; request bodies over 64 KiB get HTTP 413, results over 64 MiB
+    and queries past --timeout get 503, a client silent for 10 s is disconnected."""
     server = api.serve(graph, store, host, port, timeout)
     click.echo(f"SPARQL endpoint: http://{host}:{server.server_port}/sparql (read-only; Ctrl-C stops)")
     try:
