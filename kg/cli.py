@@ -207,13 +207,20 @@ def report(graph: str, dest: str) -> None:
 @click.option("--cols", type=click.Choice(TYPES), default="brain_region", show_default=True,
               help="Concept type of the second member of each pair.")
 @click.option("--min-papers", type=int, default=3, show_default=True, help="Only concepts in at least this many papers.")
+@click.option("--min-expected", type=float, default=1.5, show_default=True,
+              help="Only pairs that independence predicts in at least this many papers: below it, "
+                   "no paper with both is no evidence of a gap.")
 @click.option("--limit", type=int, default=20, show_default=True, help="How many pairs to list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="How to print the pairs.")
 @user_errors
-def gaps(graph: str, rows: str, cols: str, min_papers: int, limit: int, fmt: str) -> None:
-    """Under-explored combinations: pairs ranked by expected minus observed papers."""
-    click.echo(api.gaps(graph, rows, cols, min_papers, limit, fmt))
+def gaps(graph: str, rows: str, cols: str, min_papers: int, min_expected: float, limit: int, fmt: str) -> None:
+    """Under-explored combinations: pairs ranked by expected minus observed papers.
+
+    expected = papers(row) * papers(col) / papers. p is the hypergeometric probability of
+    so few papers with both (observed or fewer) if the two were independent, given how
+    many papers each is in (one-sided Fisher's exact test)."""
+    click.echo(api.gaps(graph, rows, cols, min_papers, limit, fmt, min_expected))
 
 
 @main.command()
