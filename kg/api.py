@@ -324,9 +324,10 @@ def validate(graph_file: str | Path) -> list[Violation]:
 
 
 def gaps(graph_file: str | Path, rows: str = "method", cols: str = "brain_region", min_papers: int = 3,
-         limit: int = 20, fmt: str = "table") -> str:
-    """The most under-explored pairs of two concept types, formatted."""
-    found = find_gaps(load_graph(graph_file), rows, cols, min_papers, limit)
+         limit: int = 20, fmt: str = "table", min_expected: float = 1.5) -> str:
+    """The most under-explored pairs of two concept types, formatted, each with its
+    hypergeometric p (see kg.query.gaps)."""
+    found = find_gaps(load_graph(graph_file), rows, cols, min_papers, limit, min_expected)
     return format_results(*format_gaps(found, rows, cols), fmt)
 
 

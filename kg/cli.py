@@ -150,10 +150,14 @@ def query(graph: str | None, sparql: str | None, query_file: str | None, fmt: st
 @click.option("--store", "store", type=click.Path(file_okay=False), help="Serve a store made by `kg load`.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on (0: any free one).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Query time limit in seconds.")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Query time limit in seconds; past it the client gets HTTP 503.")
 @user_errors
 def serve(graph: str | None, store: str | None, host: str, port: int, timeout: float) -> None:
-    """Serve GRAPH (or --store DIR) as a read-only SPARQL 1.1 endpoint at /sparql."""
+    """Serve GRAPH (or --store DIR) as a read-only SPARQL 1.1 endpoint at /sparql.
+
+    One thread per client; request bodies over 64 KiB get HTTP 413, results over 64 MiB
+    and queries past --timeout get 503, a client silent for 10 s is disconnected."""
     server = api.serve(graph, store, host, port, timeout)
     click.echo(f"SPARQL endpoint: http://{host}:{server.server_port}/sparql (read-only; Ctrl-C stops)")
     try:
@@ -221,13 +225,20 @@ def report(graph: str, dest: str) -> None:
 @click.option("--cols", type=click.Choice(TYPES), default="brain_region", show_default=True,
               help="Concept type of the second member of each pair.")
 @click.option("--min-papers", type=int, default=3, show_default=True, help="Only concepts in at least this many papers.")
+@click.option("--min-expected", type=float, default=1.5, show_default=True,
+              help="Only pairs that independence predicts in at least this many papers: below it, "
+                   "no paper with both is no evidence of a gap.")
 @click.option("--limit", type=int, default=20, show_default=True, help="How many pairs to list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="How to print the pairs.")
 @user_errors
-def gaps(graph: str, rows: str, cols: str, min_papers: int, limit: int, fmt: str) -> None:
-    """Under-explored combinations: pairs ranked by expected minus observed papers."""
-    click.echo(api.gaps(graph, rows, cols, min_papers, limit, fmt))
+def gaps(graph: str, rows: str, cols: str, min_papers: int, min_expected: float, limit: int, fmt: str) -> None:
+    """Under-explored combinations: pairs ranked by expected minus observed papers.
+
+    expected = papers(row) * papers(col) / papers. p is the hypergeometric probability of
+    so few papers with both (observed or fewer) if the two were independent, given how
+    many papers each is in (one-sided Fisher's exact test)."""
+    click.echo(api.gaps(graph, rows, cols, min_papers, limit, fmt, min_expected))
 
 
 @main.command()

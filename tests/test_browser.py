@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import write
-from kg.api import build
+from kg.api import build, html
 from kg.exporters.html import HtmlOptions, select_view
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,8 +33,9 @@ class Watched:
 
     def __init__(self, browser, path):
         self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.errors, self.requests, self.dialogs = [], [], []
+        self.errors, self.requests, self.dialogs, self.console = [], [], [], []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("console", lambda m: self.console.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
@@ -63,6 +64,33 @@ def test_graph_page_loads_offline_with_every_node(browser, example_build):
     expected = select_view(example_build.graph, HtmlOptions()).number_of_nodes()
     assert w.page.evaluate("nodes.length") == expected > 500
     assert w.errors == [] and w.offline(), (w.errors, w.requests)
+
+
+def test_graph_page_logs_no_layout_warning(browser, example_build):
+    """vis-network's improved layout gives up on a large graph of many components and says
+    so on the console ("... could not be positioned ..."); the page must not ask for it."""
+    w = Watched(browser, example_build.outputs["html"])
+    w.wait_for_graph()
+    assert w.page.evaluate("nodes.length") > 100
+    assert not [m for m in w.console if "could not be positioned" in m], w.console
+
+
+def test_focus_opens_the_page_on_the_focused_node(browser, example_build, tmp_path):
+    page = html(example_build.outputs["turtle"], tmp_path / "focus.html", HtmlOptions(focus="hippocampus", depth=1))
+    w = Watched(browser, page)
+    w.wait_for_graph()
+    focused = w.page.evaluate("nodes.get({filter: n => n.full_label === 'hippocampus'})[0]")
+    assert w.page.evaluate("network.getSelectedNodes()") == [focused["id"]]
+    assert focused["shape"] == "star" and focused["label"] == "hippocampus"
+    assert w.page.evaluate("nodes.get({filter: n => n.shape === 'star'}).length") == 1
+    assert w.details_heading() == "hippocampus"
+    off_centre = w.page.evaluate("""id => {
+        const v = network.getViewPosition(), p = network.getPositions([id])[id];
+        return Math.hypot(v.x - p.x, v.y - p.y);
+    }""", focused["id"])
+    assert off_centre < 1
+    assert not [m for m in w.console if "could not be positioned" in m], w.console
+    assert w.errors == [] and w.offline()
 
 
 def test_search_finds_a_known_concept(browser, example_build):

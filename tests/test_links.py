@@ -126,7 +126,7 @@ def test_gaps_ranks_untried_pairs(tmp_path, tiny_vocab):
                                        "--format", "json"])
     rows = json.loads(result.output)
     assert rows[0] == {"method": "mixture of experts", "modality": "EEG", "method papers": "3", "modality papers": "4",
-                       "observed": "0", "expected": "1.50"}
+                       "observed": "0", "expected": "1.50", "p": "0.071"}  # C(5,4) / C(8,4) = 5/70
 
 
 def test_build_summary_counts_every_link_kind(example_build):

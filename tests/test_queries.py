@@ -123,8 +123,9 @@ def test_associations_rank_by_npmi(rdf):
 
 def test_gaps_query_agrees_with_kg_gaps(rdf):
     from kg.query.gaps import find_gaps
-    _, rows = answer(rdf, "gaps-method-region")
-    top = find_gaps(rdf, "method", "brain_region", min_papers=3, limit=5)
+    _, rows = answer(rdf, "gaps-method-modality")
+    top = find_gaps(rdf, "method", "modality", min_papers=3, limit=5)
+    assert len(top) == 5
     assert [(r[0], r[1], int(r[2])) for r in rows[:5]] == [(g.row, g.col, g.observed) for g in top]
 
 

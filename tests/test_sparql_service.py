@@ -6,6 +6,7 @@ The endpoint is tested with a real client (SPARQLWrapper) over HTTP on 127.0.0.1
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import socket
@@ -25,6 +26,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from conftest import ROOT
 from kg.api import load, select_rows, serve
 from kg.cli import main
+from kg.query import server as server_module
+from kg.query.server import MAX_REQUEST, MAX_RUNNING
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 QUERIES = sorted((ROOT / "examples" / "queries").glob("*.rq"))
@@ -111,6 +114,113 @@ def test_endpoint_stops_at_the_time_limit(ttl):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(url, timeout=30)
     assert err.value.code == 503 and b"time limit" in err.value.read()
+    server.shutdown()
+    server.server_close()
+
+
+def start(ttl, timeout: float):
+    """A server of the graph on a free port, serving from a daemon thread."""
+    server = serve(ttl, port=0, timeout=timeout)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/sparql"
+
+
+def get(url: str, query: str, timeout: float = 30) -> tuple[int, bytes]:
+    """Status and body of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url + "?" + urllib.parse.urlencode({"query": query}), timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def count_of(body: bytes) -> int:
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_endpoint_answers_50_concurrent_clients(endpoint, ttl, triples):
+    """50 clients start together and send 4 queries each (two kinds, alternating); every
+    answer is right and the whole burst takes under 15 s (about 1 s on 2 busy cores)."""
+    regions = (ROOT / "examples" / "queries" / "papers-per-brain-region.rq").read_text()
+    expected = select_rows(ttl, regions, engine="oxigraph")[1]
+    start_line, results = threading.Barrier(50), []
+
+    def client() -> None:
+        start_line.wait()
+        for i in range(4):
+            began = time.monotonic()
+            status, body = get(endpoint, COUNT if i % 2 == 0 else regions)
+            right = status == 200 and (count_of(body) == triples if i % 2 == 0 else
+                                       [[b[v]["value"] for v in json.loads(body)["head"]["vars"]]
+                                        for b in json.loads(body)["results"]["bindings"]] == expected)
+            results.append((right, time.monotonic() - began))
+
+    began = time.monotonic()
+    clients = [threading.Thread(target=client) for _ in range(50)]
+    for c in clients:
+        c.start()
+    for c in clients:
+        c.join(30)
+    took = time.monotonic() - began
+    assert len(results) == 200 and all(right for right, _ in results)
+    assert took < 15, f"200 queries from 50 clients took {took:.1f} s (slowest {max(s for _, s in results):.1f} s)"
+
+
+def test_endpoint_refuses_requests_over_the_size_limit(endpoint):
+    conn = http.client.HTTPConnection(urllib.parse.urlparse(endpoint).netloc, timeout=10)
+    body = "query=" + urllib.parse.quote(COUNT + " #" + "x" * MAX_REQUEST)
+    conn.request("POST", "/sparql", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    answer = conn.getresponse()
+    assert answer.status == 413
+    assert answer.read().decode() == f"request body of {len(body)} bytes is over the limit of {MAX_REQUEST} bytes\n"
+    assert get(endpoint, COUNT + " #" + "x" * 70_000)[0] == 414  # a GET's request line: http.server's 64 KiB
+
+
+def test_slow_client_holds_only_its_own_connection(ttl, triples):
+    """A client that sends its request a byte at a time neither blocks the others nor holds
+    its thread past the idle limit (shortened here to 1 s)."""
+    server, url = start(ttl, timeout=10)
+    server.RequestHandlerClass.timeout = 1.0
+    slow = socket.create_connection(("127.0.0.1", server.server_port), timeout=10)
+    for byte in b"GET /sparql?query=":
+        slow.send(bytes([byte]))
+        began = time.monotonic()
+        status, body = get(url, COUNT)
+        assert status == 200 and count_of(body) == triples and time.monotonic() - began < 2
+    time.sleep(1.5)  # silent past the idle limit: dropped without a reply
+    assert slow.recv(100) == b""
+    slow.close()
+    server.shutdown()
+    server.server_close()
+
+
+def test_long_query_neither_blocks_others_nor_runs_on(ttl, triples, monkeypatch):
+    """A query that streams a huge result gets 503 at the time limit, others are answered
+    meanwhile, and it stops there: its slot is free again."""
+    monkeypatch.setattr(server_module, "MAX_RESULT", 2**30)  # the time limit comes first
+    server, url = start(ttl, timeout=1)
+    heavy = "SELECT * WHERE { ?a ?b ?c . ?a ?e ?f . ?f ?g ?h }"  # hundreds of millions of rows
+    answer: list = []
+    long_one = threading.Thread(target=lambda: answer.append(get(url, heavy)))
+    long_one.start()
+    for _ in range(5):
+        began = time.monotonic()
+        status, body = get(url, COUNT)
+        assert status == 200 and count_of(body) == triples and time.monotonic() - began < 2
+    long_one.join(10)
+    assert answer[0] == (503, b"query time limit of 1 s exceeded\n")
+    time.sleep(0.5)
+    assert server.RequestHandlerClass.slots._value == MAX_RUNNING  # the worker has stopped
+    server.shutdown()
+    server.server_close()
+
+
+def test_results_over_the_size_limit_are_refused(ttl, monkeypatch):
+    monkeypatch.setattr(server_module, "MAX_RESULT", 10_000)
+    server, url = start(ttl, timeout=10)
+    status, body = get(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 1000")
+    assert status == 503 and b"add a LIMIT" in body
+    assert get(url, COUNT)[0] == 200
     server.shutdown()
     server.server_close()
 

@@ -9,7 +9,8 @@ never fetches; only http(s) URLs are made links.
 
 Large graphs: the layout is computed once (physics stops after stabilisation) and only
 the `max_nodes` most linked nodes are drawn (ties broken by IRI), so the page stays fast;
-`focus` draws the neighbourhood of one concept or paper instead.
+`focus` draws the neighbourhood of one concept or paper instead; that node is drawn as a
+star with its label, and the page opens with it selected, centred and its details shown.
 """
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ OPTIONS = {
     "nodes": {"font": {"size": 12}},
     "interaction": {"hover": True, "tooltipDelay": 150},
 }
+KAMADA_KAWAI_MAX = 100  # vis-network's improved layout runs Kamada-Kawai on this many nodes at most
+FOCUSED = {"shape": "star", "borderWidth": 3, "font": {"size": 18, "strokeWidth": 3}}  # --focus's node
 
 
 @dataclass(frozen=True)
@@ -68,16 +71,18 @@ class HtmlOptions:
 
 def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlOptions()) -> None:
     view = select_view(graph, options)
+    center = find_node(_drawable(graph), options.focus) if options.focus else None
     importance = _importance(view, options.size)
     communities = _communities(view) if options.color == "community" else {}
-    labelled = set(sorted(view, key=lambda n: (-importance[n], n))[: options.labels])
+    labelled = set(sorted(view, key=lambda n: (-importance[n], n))[: options.labels]) | {center}
     net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line", heading=options.heading)
     top = max(importance.values(), default=1) or 1
     for node in sorted(view):
         data = dict(_node(graph, node))
         colour = COMMUNITY_COLOURS[communities[node] % len(COMMUNITY_COLOURS)] if communities else data["color"]
         net.add_node(node, **{**data, "color": colour, "size": 8 + 30 * (importance[node] / top) ** 0.5,
-                              "label": data["label"] if node in labelled else " ", "community": communities.get(node)})
+                              "label": data["label"] if node in labelled else " ", "community": communities.get(node),
+                              **(FOCUSED if node == center else {})})
     drawn: set[frozenset[str]] = set()
     for key in DRAWN_LINKS:
         for u, v, data in edges(view, key):
@@ -87,9 +92,14 @@ def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlO
                 # 1,500-node page); the first link between two nodes is drawn, as it would.
                 net.edges.append(Edge(u, v, False, width=_width(key, data), dashes=key != "mentions",
                                       title=key).options)
-    net.set_options(json.dumps(OPTIONS))
+    # vis-network's improved layout (Kamada-Kawai) handles 100 nodes; past that it clusters
+    # the graph down first, and on a graph of many small components the clustering stalls
+    # and it logs "could not be positioned by this version of the improved layout
+    # algorithm". The physics run lays large pages out anyway, from seeded positions.
+    layout = {"improvedLayout": view.number_of_nodes() <= KAMADA_KAWAI_MAX, "randomSeed": 7}
+    net.set_options(json.dumps({**OPTIONS, "layout": layout}))
     with atomic_write(dest) as f:
-        f.write(_render(net, options.heading))
+        f.write(_render(net, options.heading, center))
 
 
 def _rank(graph: nx.MultiDiGraph, nodes: set[str]) -> list[str]:
@@ -107,9 +117,7 @@ def _rank(graph: nx.MultiDiGraph, nodes: set[str]) -> list[str]:
 
 def select_view(graph: nx.MultiDiGraph, options: HtmlOptions) -> nx.MultiDiGraph:
     """The subgraph to draw: a focus neighbourhood or the whole graph, capped at max_nodes."""
-    drawable = [n for n, d in graph.nodes(data=True)
-                if (d["kind"] == "paper" and not d.get("stub")) or (d["kind"] == "concept" and d.get("papers", 0) > 0)]
-    base = graph.subgraph(drawable)
+    base = _drawable(graph)
     if options.focus:
         center = find_node(base, options.focus)
         near = nx.ego_graph(base.to_undirected(as_view=True), center, radius=options.depth)
@@ -119,6 +127,13 @@ def select_view(graph: nx.MultiDiGraph, options: HtmlOptions) -> nx.MultiDiGraph
     if options.focus:
         keep.add(center)
     return _drawn(graph, keep)
+
+
+def _drawable(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Papers read from the input and concepts some paper mentions (no stubs, no orphans)."""
+    return graph.subgraph(n for n, d in graph.nodes(data=True)
+                          if (d["kind"] == "paper" and not d.get("stub"))
+                          or (d["kind"] == "concept" and d.get("papers", 0) > 0))
 
 
 def _drawn(graph: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
@@ -171,13 +186,13 @@ def _width(key: str, data: dict) -> float:
     return 2
 
 
-def _render(net: Network, heading: str) -> str:
+def _render(net: Network, heading: str, focus: str | None) -> str:
     pyvis_templates = Path(str(resources.files("pyvis") / "templates"))
     ours = Path(str(resources.files("kg.exporters") / "templates"))
     env = Environment(loader=ChoiceLoader([FileSystemLoader(ours), FileSystemLoader(pyvis_templates)]), autoescape=True)
     nodes, edges_, _, _, _, options = net.get_network_data()
     return env.get_template("graph.html").render(nodes=nodes, edges=edges_, heading=heading, options=options,
-                                                 legend=LEGEND)
+                                                 legend=LEGEND, focus=focus)
 
 
 def _node(graph: nx.MultiDiGraph, iri: str) -> dict:
