@@ -20,8 +20,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import InputError, InputWarning, KgError
-from .exporters import exporters
+from .errors import FormatError, InputError, InputWarning, KgError
+from .exporters import EXCHANGE_FORMATS, FORMATS, exporter, resolve_formats
 from .exporters.html import HtmlOptions, export_html
 from .exporters.report import export_report
 from .graph.from_rdf import read_graph
@@ -196,7 +196,7 @@ def export(graph: nx.MultiDiGraph, out_dir: str | Path,
     moved into place together once every one is whole, so a failure (a full disk, a
     killed process) leaves the files of an earlier build as they were. The folder a killed
     export left behind is removed by the next one into `out_dir`."""
-    registry = exporters()
+    formats = resolve_formats(formats)
     watch = watch or Stopwatch()
     out = writable_dir(out_dir)
     for stale in out.glob(f"{STAGING}*"):
@@ -204,7 +204,7 @@ def export(graph: nx.MultiDiGraph, out_dir: str | Path,
     written = {}
     with tempfile.TemporaryDirectory(dir=out, prefix=STAGING) as staging:
         for name in formats:
-            filename, write = registry[name]
+            filename, write = exporter(name)
             written[name] = out / filename
             with watch.stage(filename), writing(written[name]):
                 write(graph, Path(staging) / filename)
@@ -243,15 +243,17 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str
           progress: Progress | None = None, builtin_vocab: bool = True,
           rdf_formats: Iterable[str] = ("turtle",), *, strict: bool = False, jobs: int = 1,
           scheduler: str | None = None, cache: str | Path | bool = True,
-          model: str | Path | bool = True) -> BuildResult:
+          model: str | Path | bool = True, formats: Iterable[str] = ()) -> BuildResult:
     """Build the knowledge graph of `inputs`; write the RDF (graph.ttl by default; also
-    graph.nt, graph.jsonld, graph.trig), mentions.jsonl, graph.html and report.html.
+    graph.nt, graph.jsonld, graph.trig), mentions.jsonl, graph.html and report.html, and
+    the files of `formats` (graphml, gexf, cytoscape, csv, vosviewer: see kg.exporters.FORMATS).
 
     `cache` True keeps extraction results in `out_dir/.kg-cache` for the next build, a
     path keeps them there, False keeps none. `model`: the shipped recognizer (True), a
     model directory, or rules only (False). Bad records are skipped and reported in the
     result (`strict` makes the first one an error)."""
     start = time.perf_counter()
+    outputs = resolve_formats([*rdf_formats, *formats, "jsonl", "html", "report"])  # a bad name fails now, not after the build
     cache_dir = Path(out_dir) / CACHE_DIR if cache is True else (Path(cache) if cache else None)
     writable_dir(out_dir, create=False)  # before a long build, not after
     with frozen_heap():
@@ -261,9 +263,29 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, vocab: Iterable[str
         result = BuildResult(graph, corpus.records, problems=corpus.problems, merges=corpus.merges,
                              extraction=corpus.extraction, stopwatch=watch, warnings=corpus.warnings)
         graph.graph["build"]["counts"] = result.counts()
-        result.outputs = export(graph, out_dir, [*rdf_formats, "jsonl", "html", "report"], result.stopwatch)
+        result.outputs = export(graph, out_dir, outputs, result.stopwatch)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def export_graph(graph_file: str | Path, fmt: str, dest: str | Path | None = None) -> list[Path]:
+    """Write an exported graph (graph.ttl) in an exchange format (graphml, gexf, cytoscape,
+    csv, vosviewer, ...; `EXCHANGE_FORMATS` and their aliases); returns the files written.
+
+    `dest` is the file to write, or the directory to write the format's file(s) into under
+    their usual names (nodes.csv and edges.csv for `csv`); by default the current directory."""
+    names = resolve_formats([fmt])
+    if not set(names) <= set(EXCHANGE_FORMATS):
+        raise FormatError(f"kg export writes {', '.join(EXCHANGE_FORMATS)}, csv and vosviewer, not {fmt} "
+                          f"(kg build writes it)")
+    target = Path(dest) if dest is not None else Path(".")
+    to_file = len(names) == 1 and dest is not None and not target.is_dir()
+    paths = {name: target if to_file else target / FORMATS[name][0] for name in names}
+    graph = nx.freeze(read_graph(graph_file))
+    for name, path in paths.items():
+        with writing(path):
+            exporter(name)[1](graph, path)
+    return list(paths.values())
 
 
 def query(graph_file: str | Path | None, sparql: str, fmt: str = "table", engine: str = "auto",

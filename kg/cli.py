@@ -17,8 +17,8 @@ from pathlib import Path
 import click
 
 from . import api
-from .errors import KgError
-from .exporters import RDF_FORMATS
+from .errors import FormatError, KgError
+from .exporters import EXCHANGE_FORMATS, RDF_FORMATS, resolve_formats
 from .exporters.html import HtmlOptions
 from .query.push import DEFAULT_GRAPH
 from .query.push import push as push_graph
@@ -29,12 +29,22 @@ TYPES = list(CONCEPT_TYPES)
 QUERIES = queries_dir()
 
 
+class _BadFormat(click.ClickException):
+    """`Error: ...` in one line (a click UsageError would add the usage lines), with exit
+    status 2 like every malformed command line."""
+
+    exit_code = 2
+
+
 def user_errors(func):
-    """Turn library errors into click errors: one line, exit status 1."""
+    """Turn library errors into click errors: one line, exit status 1 (2 for a bad format
+    name, a malformed command line)."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except FormatError as e:
+            raise _BadFormat(str(e)) from None
         except KgError as e:
             raise click.ClickException(str(e)) from None
     return wrapper
@@ -97,8 +107,10 @@ class _EchoWarnings(logging.Handler):
               help="Directory for graph.ttl, mentions.jsonl, graph.html and report.html.")
 @vocab_option
 @click.option("--no-builtin-vocab", is_flag=True, help="Match only the --vocab files, not the shipped vocabularies.")
-@click.option("--format", "rdf_formats", multiple=True, type=click.Choice(RDF_FORMATS), default=("turtle",),
-              show_default=True, help="RDF syntax of the graph; repeatable (ttl, nt, jsonld, trig).")
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="Also write FORMAT; repeatable. RDF syntaxes: turtle (ttl), nt, jsonld, trig (graph.ttl unless "
+                   "another is named); for graph tools: graphml, gexf (Gephi), cytoscape (graph.cyjs), csv "
+                   "(nodes.csv, edges.csv), vosviewer (vosviewer_map.txt, vosviewer_network.txt, vosviewer.json).")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping and reporting it.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Extract in this many processes; with 2 or more, similar papers are found in a second process.")
@@ -109,15 +121,17 @@ class _EchoWarnings(logging.Handler):
 @model_options
 @user_errors
 def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_builtin_vocab: bool,
-          rdf_formats: tuple[str, ...], strict: bool, jobs: int, scheduler: str | None, cache_dir: str | None,
+          formats: tuple[str, ...], strict: bool, jobs: int, scheduler: str | None, cache_dir: str | None,
           no_cache: bool, model: str | bool) -> None:
     """Build the graph of INPUTS: files or directories of BibTeX, RIS, CSL-JSON, arXiv Atom,
     OpenAlex or Semantic Scholar JSON, PubMed XML, JSON Lines, CSV or saved listing pages."""
+    chosen = resolve_formats(formats)
+    rdf_formats = [f for f in chosen if f in RDF_FORMATS] or ["turtle"]
     cache = False if no_cache else (cache_dir or True)
     with _progress() as progress:
         result = api.build(inputs, out_dir, vocab=vocab, progress=progress, builtin_vocab=not no_builtin_vocab,
                            rdf_formats=rdf_formats, strict=strict, jobs=jobs, scheduler=scheduler, cache=cache,
-                           model=model)
+                           model=model, formats=[f for f in chosen if f not in RDF_FORMATS])
     click.echo(result.summary())
 
 
@@ -216,6 +230,21 @@ def html(graph: str, dest: str, max_nodes: int, focus: str | None, depth: int, c
 def report(graph: str, dest: str) -> None:
     """Write the summary page of an exported GRAPH: top concepts and heat maps."""
     click.echo(f"wrote {api.report(graph, dest)}")
+
+
+@main.command()
+@click.argument("graph", type=click.Path())
+@click.option("--to", "fmt", required=True, metavar="FORMAT",
+              help=f"The format to write: {', '.join(EXCHANGE_FORMATS)}, or csv (both tables) or vosviewer "
+                   "(map, network and JSON files).")
+@click.option("-o", "--out", "dest", type=click.Path(),
+              help="The file to write, or a directory to write the format's file(s) into under their usual "
+                   "names [default: the current directory].")
+@user_errors
+def export(graph: str, fmt: str, dest: str | None) -> None:
+    """Write an exported GRAPH (graph.ttl) for Gephi, Cytoscape, VOSviewer or a spreadsheet."""
+    for path in api.export_graph(graph, fmt, dest):
+        click.echo(f"wrote {path}")
 
 
 @main.command()

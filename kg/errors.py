@@ -16,6 +16,11 @@ class KgError(Exception):
     """Base class for errors caused by input or usage, not by a bug."""
 
 
+class FormatError(KgError):
+    """An output format name that is no format, or not one the command writes (the CLI's
+    exit status 2, a malformed command line)."""
+
+
 class InputError(KgError):
     """A file or record that cannot be read; names where it is, on one line (line breaks
     that came with the input, a vertical tab in a CSV header say, are escaped)."""

@@ -5,17 +5,21 @@ so a failed build leaves no half-written file behind.
 """
 from __future__ import annotations
 
+import difflib
 import os
 import queue
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from importlib import import_module
 from itertools import islice
 from pathlib import Path
 from typing import IO
 
 import networkx as nx
+
+from ..errors import FormatError
 
 Exporter = Callable[[nx.MultiDiGraph, Path], None]
 
@@ -76,23 +80,61 @@ def _umask() -> int:
     return mask
 
 
-def exporters() -> dict[str, tuple[str, Exporter]]:
-    """Name -> (default file name, exporter); imported lazily so the CLI starts fast."""
-    from .html import export_html
-    from .jsonl import export_mentions
-    from .rdf import export_jsonld, export_ntriples, export_trig
-    from .report import export_report
-    from .turtle import export_turtle
+FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": ("graph.ttl", "turtle:export_turtle"),
+    "nt": ("graph.nt", "rdf:export_ntriples"),
+    "jsonld": ("graph.jsonld", "rdf:export_jsonld"),
+    "trig": ("graph.trig", "rdf:export_trig"),
+    "jsonl": ("mentions.jsonl", "jsonl:export_mentions"),
+    "html": ("graph.html", "html:export_html"),
+    "report": ("report.html", "report:export_report"),
+    "graphml": ("graph.graphml", "exchange:export_graphml"),
+    "gexf": ("graph.gexf", "exchange:export_gexf"),
+    "cytoscape": ("graph.cyjs", "exchange:export_cytoscape"),
+    "csv-nodes": ("nodes.csv", "exchange:export_csv_nodes"),
+    "csv-edges": ("edges.csv", "exchange:export_csv_edges"),
+    "vosviewer-map": ("vosviewer_map.txt", "vosviewer:export_map"),
+    "vosviewer-network": ("vosviewer_network.txt", "vosviewer:export_network"),
+    "vosviewer-json": ("vosviewer.json", "vosviewer:export_json"),
+}
+"""Name -> (default file name, "module:function" in this package), imported only when used."""
 
-    return {
-        "turtle": ("graph.ttl", export_turtle),
-        "nt": ("graph.nt", export_ntriples),
-        "jsonld": ("graph.jsonld", export_jsonld),
-        "trig": ("graph.trig", export_trig),
-        "jsonl": ("mentions.jsonl", export_mentions),
-        "html": ("graph.html", export_html),
-        "report": ("report.html", export_report),
-    }
-
+ALIASES: dict[str, tuple[str, ...]] = {
+    "ttl": ("turtle",), "json-ld": ("jsonld",), "cyjs": ("cytoscape",),
+    "csv": ("csv-nodes", "csv-edges"),
+    "vosviewer": ("vosviewer-map", "vosviewer-network", "vosviewer-json"),
+}
+"""Other names, some for several files at once (`csv`: the node and the edge table)."""
 
 RDF_FORMATS = ("turtle", "nt", "jsonld", "trig")
+EXCHANGE_FORMATS = ("graphml", "gexf", "cytoscape", "csv-nodes", "csv-edges", "vosviewer-map", "vosviewer-network",
+                    "vosviewer-json")
+
+
+def exporter(name: str) -> tuple[str, Exporter]:
+    """(default file name, exporter) of one format in `FORMATS`."""
+    filename, target = FORMATS[name]
+    module, function = target.split(":")
+    return filename, getattr(import_module(f".{module}", __name__), function)
+
+
+def resolve_formats(names: Iterable[str]) -> list[str]:
+    """Format names and aliases -> the formats they name, in order, each once; an unknown
+    name is a `FormatError` in one line that lists the names there are."""
+    found: list[str] = []
+    for name in names:
+        key = name.strip().lower()
+        if key not in FORMATS and key not in ALIASES:
+            raise FormatError(f"unknown format {name!r}: {_did_you_mean(key)}formats: {', '.join(format_names())}")
+        found += [f for f in ALIASES.get(key, (key,)) if f not in found]
+    return found
+
+
+def format_names() -> list[str]:
+    """Every name `resolve_formats` takes."""
+    return [*FORMATS, *ALIASES]
+
+
+def _did_you_mean(name: str) -> str:
+    close = difflib.get_close_matches(name, format_names(), n=1)
+    return f"did you mean {close[0]}? " if close else ""
