@@ -1,9 +1,11 @@
 """Reading an exported graph (graph.ttl) back into the graph model.
 
 So that views (`kg html`, `kg report`) can be drawn from a built graph without building
-again. Restores what the views need: papers with their metadata (authors in byline order,
-year, venue, identifiers), concepts, mentions with their evidence, co-occurrences with their
-strength, and paper-paper links.
+again, and exported for other tools (`kg export`). Restores papers with their metadata
+(authors in byline order, year, venue, identifiers), concepts and their hierarchy, mentions
+with their evidence, co-occurrences with their strength, paper-paper links (similarity with
+its weight), code repositories, and typed concept-concept relations with their paper counts.
+The evidence of links past mentions is not read back.
 """
 from __future__ import annotations
 
@@ -32,11 +34,42 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
     _concepts(rdf, graph)
     _mentions(rdf, graph)
     _cooccurrences(rdf, graph)
-    for pred, key in ((CITO_CITES, "cites"), (KG.mentionsWorkOf, "mentionsWorkOf"), (KG.similarTo, "similarTo")):
+    _links(rdf, graph)
+    return graph
+
+
+LINKS = {CITO_CITES: "cites", KG.mentionsWorkOf: "mentionsWorkOf", KG.similarTo: "similarTo",
+         SCHEMA.codeRepository: "codeRepository", KG.evaluatedOn: "evaluatedOn", KG.appliedTo: "appliedTo",
+         KG.recordedFrom: "recordedFrom"}
+
+
+def _links(rdf: Graph, graph: nx.MultiDiGraph) -> None:
+    """Links past mentions, with what their rdf:Statement says of them (weight, papers)."""
+    for repo in rdf.subjects(RDF.type, SCHEMA.SoftwareSourceCode):
+        graph.add_node(str(repo), kind="repository", label=str(repo).split("/", 3)[-1])
+    for node, data in list(graph.nodes(data=True)):
+        for parent in data.get("broader", ()) if data["kind"] == "concept" else ():
+            if parent in graph:
+                graph.add_edge(node, parent, key="broader", kind="broader")
+    statements = {}
+    for st in rdf.subjects(RDF.type, RDF.Statement):
+        link = (rdf.value(st, RDF.subject), rdf.value(st, RDF.predicate), rdf.value(st, RDF.object))
+        if link[1] in LINKS:
+            statements[link] = st
+    for pred, key in LINKS.items():
         for a, b in rdf.subject_objects(pred):
             if str(a) in graph and str(b) in graph:
-                graph.add_edge(str(a), str(b), key=key, kind=key)
-    return graph
+                graph.add_edge(str(a), str(b), key=key, kind=key, **_about(rdf, statements.get((a, pred, b)), key))
+
+
+def _about(rdf: Graph, statement: URIRef | None, key: str) -> dict:
+    if statement is None:
+        return {}
+    if key == "similarTo" and (weight := rdf.value(statement, KG.weight)) is not None:
+        return {"weight": float(weight)}
+    if key in ("evaluatedOn", "appliedTo", "recordedFrom") and (count := rdf.value(statement, KG.paperCount)) is not None:
+        return {"papers": int(count)}
+    return {}
 
 
 def _papers(rdf: Graph, graph: nx.MultiDiGraph) -> None:
