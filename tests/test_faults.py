@@ -221,7 +221,7 @@ def test_skipped_bad_records_still_exit_0_and_are_listed(tmp_path):
     papers = write(tmp_path / "papers.jsonl", '{"title": "Grid cells in the entorhinal cortex"}\n{"title": oops}\n')
     done = kg("build", papers, "-o", tmp_path / "out", "--no-model")
     assert (done.returncode, done.stderr) == (0, "")
-    assert f"skipped 1 bad record(s): papers.jsonl:2: malformed JSON (Expecting value at column 11)" in done.stdout
+    assert f"skipped 1 bad record(s): {papers}:2: malformed JSON (Expecting value at column 11)" in done.stdout
 
 
 def test_cache_that_is_a_file_is_an_error(tmp_path):
