@@ -36,6 +36,15 @@ class _BadFormat(click.ClickException):
     exit_code = 2
 
 
+class PathParam(click.Path):
+    """A path option or argument whose wrong kind (missing, a file for a directory, ...) is
+    an error about the input, exit status 1, not a malformed command line (2)."""
+
+    def fail(self, message: str, param: click.Parameter | None = None, ctx: click.Context | None = None):
+        hint = param.get_error_hint(ctx) if param is not None and ctx is not None else ""
+        raise click.ClickException(f"{hint}: {message}" if hint else message)
+
+
 def user_errors(func):
     """Turn library errors into click errors: one line, exit status 1 (2 for a bad format
     name, a malformed command line)."""
@@ -50,18 +59,18 @@ def user_errors(func):
     return wrapper
 
 
-vocab_option = click.option("--vocab", "vocab", multiple=True, type=click.Path(dir_okay=False),
+vocab_option = click.option("--vocab", "vocab", multiple=True, type=PathParam(dir_okay=False),
                             help="Extra SKOS vocabulary (Turtle) to match; repeatable.")
 
 
 texts_option = click.option(
-    "--texts", multiple=True, type=click.Path(exists=True),
+    "--texts", multiple=True, type=PathParam(exists=True),
     help="Papers (any input kg build reads) whose titles join annotated lines without an abstract; repeatable.")
 
 
 def model_options(func):
     """--model DIR / --no-model, passed on as `model`: True (shipped), a directory, or False."""
-    @click.option("--model", "model_dir", type=click.Path(file_okay=False, exists=True),
+    @click.option("--model", "model_dir", type=PathParam(file_okay=False, exists=True),
                   help="A recognizer `kg train` made, instead of the shipped one.")
     @click.option("--no-model", is_flag=True, help="Rules and vocabularies only, no trained recognizer (faster).")
     @functools.wraps(func)
@@ -102,8 +111,8 @@ class _EchoWarnings(logging.Handler):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--out", "out_dir", default="build", show_default=True, type=click.Path(),
+@click.argument("inputs", nargs=-1, required=True, type=PathParam())
+@click.option("-o", "--out", "out_dir", default="build", show_default=True, type=PathParam(),
               help="Directory for graph.ttl, mentions.jsonl, graph.html and report.html.")
 @vocab_option
 @click.option("--no-builtin-vocab", is_flag=True, help="Match only the --vocab files, not the shipped vocabularies.")
@@ -115,7 +124,7 @@ class _EchoWarnings(logging.Handler):
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Extract in this many processes; with 2 or more, similar papers are found in a second process.")
 @click.option("--scheduler", metavar="ADDRESS", help="Extract on the Dask cluster at ADDRESS (tcp://host:8786).")
-@click.option("--cache", "cache_dir", type=click.Path(),
+@click.option("--cache", "cache_dir", type=PathParam(),
               help="Where to keep extraction results for the next build [default: OUT/.kg-cache].")
 @click.option("--no-cache", is_flag=True, help="Extract every paper again and keep nothing.")
 @model_options
@@ -136,14 +145,14 @@ def build(inputs: tuple[str, ...], out_dir: str, vocab: tuple[str, ...], no_buil
 
 
 @main.command()
-@click.argument("graph", required=False, type=click.Path())
+@click.argument("graph", required=False, type=PathParam())
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
+@click.option("-f", "--file", "query_file", type=PathParam(dir_okay=False), help="Read the query from a .rq file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="How to print the answer.")
 @click.option("--engine", type=click.Choice(["auto", "rdflib", "oxigraph"]), default="auto", show_default=True,
               help="auto and oxigraph: Oxigraph (fast); rdflib: rdflib (same answers, slower).")
-@click.option("--store", "store", type=click.Path(file_okay=False), help="Query a store made by `kg load`.")
+@click.option("--store", "store", type=PathParam(file_okay=False), help="Query a store made by `kg load`.")
 @click.option("--list", "list_queries", is_flag=True, help="List the example queries and what each answers.")
 @user_errors
 def query(graph: str | None, sparql: str | None, query_file: str | None, fmt: str, engine: str, store: str | None,
@@ -160,8 +169,8 @@ def query(graph: str | None, sparql: str | None, query_file: str | None, fmt: st
 
 
 @main.command()
-@click.argument("graph", required=False, type=click.Path())
-@click.option("--store", "store", type=click.Path(file_okay=False), help="Serve a store made by `kg load`.")
+@click.argument("graph", required=False, type=PathParam())
+@click.option("--store", "store", type=PathParam(file_okay=False), help="Serve a store made by `kg load`.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on (0: any free one).")
 @click.option("--timeout", type=float, default=30.0, show_default=True,
@@ -183,7 +192,7 @@ def serve(graph: str | None, store: str | None, host: str, port: int, timeout: f
 
 
 @main.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=PathParam())
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:7878/store.")
 @click.option("--graph", "graph_iri", default=DEFAULT_GRAPH, show_default=True, help="Named graph to replace.")
 @click.option("--user", help="User name, for servers that require authentication (Virtuoso).")
@@ -196,8 +205,8 @@ def push(graph: str, endpoint: str, graph_iri: str, user: str | None, password: 
 
 
 @main.command()
-@click.argument("graph", type=click.Path())
-@click.option("--store", "store", required=True, type=click.Path(file_okay=False), help="Directory of the store.")
+@click.argument("graph", type=PathParam())
+@click.option("--store", "store", required=True, type=PathParam(file_okay=False), help="Directory of the store.")
 @user_errors
 def load(graph: str, store: str) -> None:
     """Bulk-load an exported GRAPH into a persistent Oxigraph store for fast queries."""
@@ -205,8 +214,8 @@ def load(graph: str, store: str) -> None:
 
 
 @main.command()
-@click.argument("graph", type=click.Path())
-@click.option("-o", "--out", "dest", default="graph.html", show_default=True, type=click.Path(dir_okay=False),
+@click.argument("graph", type=PathParam())
+@click.option("-o", "--out", "dest", default="graph.html", show_default=True, type=PathParam(dir_okay=False),
               help="The page to write.")
 @click.option("--max-nodes", type=int, default=1500, show_default=True, help="Draw only the N most linked nodes.")
 @click.option("--focus", help="Draw the neighbourhood of this concept label or paper title.")
@@ -223,8 +232,8 @@ def html(graph: str, dest: str, max_nodes: int, focus: str | None, depth: int, c
 
 
 @main.command()
-@click.argument("graph", type=click.Path())
-@click.option("-o", "--out", "dest", default="report.html", show_default=True, type=click.Path(dir_okay=False),
+@click.argument("graph", type=PathParam())
+@click.option("-o", "--out", "dest", default="report.html", show_default=True, type=PathParam(dir_okay=False),
               help="The report page to write.")
 @user_errors
 def report(graph: str, dest: str) -> None:
@@ -233,11 +242,11 @@ def report(graph: str, dest: str) -> None:
 
 
 @main.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=PathParam())
 @click.option("--to", "fmt", required=True, metavar="FORMAT",
               help=f"The format to write: {', '.join(EXCHANGE_FORMATS)}, or csv (both tables) or vosviewer "
                    "(map, network and JSON files).")
-@click.option("-o", "--out", "dest", type=click.Path(),
+@click.option("-o", "--out", "dest", type=PathParam(),
               help="The file to write, or a directory to write the format's file(s) into under their usual "
                    "names [default: the current directory].")
 @user_errors
@@ -248,7 +257,7 @@ def export(graph: str, fmt: str, dest: str | None) -> None:
 
 
 @main.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=PathParam())
 @click.option("--rows", type=click.Choice(TYPES), default="method", show_default=True,
               help="Concept type of the first member of each pair.")
 @click.option("--cols", type=click.Choice(TYPES), default="brain_region", show_default=True,
@@ -271,7 +280,7 @@ def gaps(graph: str, rows: str, cols: str, min_papers: int, min_expected: float,
 
 
 @main.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=PathParam())
 @user_errors
 def validate(graph: str) -> None:
     """Check an exported GRAPH against the SHACL shapes (ontology/shapes.ttl)."""
@@ -309,8 +318,8 @@ def extract(text: str, vocab: tuple[str, ...], as_json: bool, relations: bool, m
 
 
 @main.command()
-@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.argument("gold", nargs=-1, required=True, type=PathParam(exists=True, dir_okay=False))
+@click.option("-o", "--out", "out_dir", required=True, type=PathParam(file_okay=False),
               help="Directory to write the model to (replaced); use it with `kg build --model DIR`.")
 @texts_option
 @click.option("--folds", type=click.IntRange(min=0), default=5, show_default=True,
@@ -336,10 +345,10 @@ def train(gold: tuple[str, ...], out_dir: str, texts: tuple[str, ...], folds: in
 
 
 @main.command("train-relations")
-@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-r", "--relations", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
+@click.argument("gold", nargs=-1, required=True, type=PathParam(exists=True, dir_okay=False))
+@click.option("-r", "--relations", multiple=True, required=True, type=PathParam(exists=True, dir_okay=False),
               help="Annotated relations (relations_train.jsonl shape, joined by title or id); repeatable.")
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--out", required=True, type=PathParam(dir_okay=False),
               help="JSON file to write the classifier's weights to (the shipped one: kg/models/relations.json).")
 @texts_option
 @click.option("--folds", type=click.IntRange(min=0), default=5, show_default=True,
@@ -361,7 +370,7 @@ def train_relations(gold: tuple[str, ...], relations: tuple[str, ...], out: str,
 @main.command()
 @click.argument("source", type=click.Choice(["arxiv", "openalex"]))
 @click.argument("query")
-@click.option("-o", "--out", "dest", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--out", "dest", required=True, type=PathParam(dir_okay=False),
               help="File to write: Atom XML (arxiv) or JSON Lines of works (openalex).")
 @click.option("--max", "max_results", type=click.IntRange(min=1), default=100, show_default=True,
               help="Stop after this many papers.")

@@ -221,7 +221,7 @@ def test_skipped_bad_records_still_exit_0_and_are_listed(tmp_path):
     papers = write(tmp_path / "papers.jsonl", '{"title": "Grid cells in the entorhinal cortex"}\n{"title": oops}\n')
     done = kg("build", papers, "-o", tmp_path / "out", "--no-model")
     assert (done.returncode, done.stderr) == (0, "")
-    assert f"skipped 1 bad record(s): papers.jsonl:2: malformed JSON (Expecting value at column 11)" in done.stdout
+    assert f"skipped 1 bad record(s): {papers}:2: malformed JSON (Expecting value at column 11)" in done.stdout
 
 
 def test_cache_that_is_a_file_is_an_error(tmp_path):
@@ -237,7 +237,10 @@ def test_cache_that_is_a_file_is_an_error(tmp_path):
     (["build", "{tmp}/missing", "-o", "{tmp}/out"], 1, "Error: {tmp}/missing: no such file or directory"),
     (["build"], 2, "Error: Missing argument 'INPUTS...'."),
     (["build", SMALL, "--model", SMALL, "--no-model"], 2, "Error: --model and --no-model exclude each other"),
-], ids=["out-is-a-file", "missing-input", "no-inputs", "model-and-no-model"])
+    (["build", SMALL, "--vocab", "{tmp}", "-o", "{tmp}/out"], 1, "Error: '--vocab': File '{tmp}' is a directory."),
+    (["query", "--store", "{file}", "ASK {{}}"], 1, "Error: '--store': Directory '{file}' is a file."),
+], ids=["out-is-a-file", "missing-input", "no-inputs", "model-and-no-model", "vocab-is-a-directory",
+        "store-is-a-file"])
 def test_exit_status_is_1_for_an_error_2_for_a_malformed_command_line(tmp_path, args, status, message):
     file = write(tmp_path / "a-file", "not a directory\n")
     done = kg(*(str(a).format(file=file, tmp=tmp_path) for a in args))
