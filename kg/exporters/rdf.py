@@ -19,10 +19,9 @@ import pyoxigraph as ox
 
 from ..namespaces import BASE
 from . import atomic_write
-from .triples import PREFIXES, PROV, RDF, XSD, kg, iri, number, ntriples, text, triple
+from .triples import PREFIXES, PROV, RDF, RDFS, XSD, kg, iri, number, ntriples, text, triple
 from .turtle import convert, to_rdf, write_ntriples
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 CONTEXT = dict(PREFIXES)
 

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import networkx as nx
 
 from ..graph import concepts, edges, papers
+from ..linking.clusters import LABEL_SIZE, clusters
 from ..linking.iris import (cooccurrence_iri, evidence_iri, mention_iri, normalise_doi, normalise_pmid, person_iri,
                             scheme_iri, statement_iri)
 from ..namespaces import KG
@@ -30,6 +31,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 SCHEMA = "http://schema.org/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 CITO = "http://purl.org/spar/cito/"
 PROV = "http://www.w3.org/ns/prov#"
 PREFIXES = {"kg": str(KG), "skos": SKOS, "dcterms": DCTERMS, "schema": SCHEMA, "prov": PROV, "cito": CITO,
@@ -92,6 +94,7 @@ def ntriples(graph: nx.MultiDiGraph) -> Iterator[str]:
         yield from _mentions(paper, concept, data)
     for a, b, data in edges(graph, "cooccurs"):
         yield from _cooccurrence(a, b, data)
+    yield from _clusters(graph)
     yield from _links(graph)
 
 
@@ -206,6 +209,23 @@ def _cooccurrence(a: str, b: str, data: dict) -> Iterator[str]:
     yield triple(node, kg("lift"), number(data["lift"]))
     for paper in data["papers"]:
         yield triple(node, kg("evidencePaper"), iri(paper))
+
+
+def _clusters(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """Each cluster with its label, size and place on the thematic map; each concept's cluster."""
+    for cluster in clusters(graph):
+        node = iri(cluster.iri)
+        yield triple(node, _A, kg("Cluster"))
+        yield triple(node, f"<{RDFS}label>", text(cluster.label))
+        yield triple(node, kg("clusterNumber"), number(cluster.number))
+        yield triple(node, kg("conceptCount"), number(len(cluster.concepts)))
+        yield triple(node, kg("paperCount"), number(len(cluster.papers)))
+        yield triple(node, kg("centrality"), number(float(cluster.centrality)))
+        yield triple(node, kg("density"), number(float(cluster.density)))
+        for concept in cluster.concepts[:LABEL_SIZE]:
+            yield triple(node, kg("labelConcept"), iri(concept))
+        for concept in cluster.concepts:
+            yield triple(iri(concept), kg("inCluster"), node)
 
 
 def _links(graph: nx.MultiDiGraph) -> Iterator[str]:

@@ -10,6 +10,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from ..namespaces import BASE, CONCEPT, PAPER, VOCAB
 
@@ -173,3 +174,9 @@ def evidence_iri(statement: str, paper: str, field: str, start: int, end: int) -
     """IRI of one piece of textual evidence of a statement."""
     digest = hashlib.sha1(f"{paper} {field} {start} {end}".encode("utf-8")).hexdigest()[:12]
     return f"{statement}/evidence/{digest}"
+
+
+def cluster_iri(members: Iterable[str]) -> str:
+    """IRI of a cluster of concepts: the same members, the same IRI."""
+    digest = hashlib.sha1(" ".join(sorted(members)).encode("utf-8")).hexdigest()[:16]
+    return f"{BASE}cluster/{digest}"

@@ -14,6 +14,7 @@ import networkx as nx
 from ..model import Paper
 from ..stages import Stopwatch
 from .citations import link_citations
+from .clusters import add_clusters
 from .relations import add_associations, add_typed_relations
 from .repositories import link_repositories
 from .similarity import finish_similarity, start_similarity
@@ -22,8 +23,8 @@ from .works import link_work_mentions
 
 def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Stopwatch | None = None,
          pool: ProcessPoolExecutor | None = None) -> None:
-    """Citations, code repositories, work mentions, associations, relations, similarity
-    (each a stage of `watch`). With a `pool` (`similarity.pairs_process`), similar papers
+    """Citations, code repositories, work mentions, associations, relations, concept
+    clusters, similarity (each a stage of `watch`). With a `pool` (`similarity.pairs_process`), similar papers
     are found there while the other links are made."""
     papers = list(papers)
     watch = watch or Stopwatch()
@@ -39,5 +40,7 @@ def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Sto
         add_associations(graph)
     with watch.stage("relations"):
         add_typed_relations(graph)
+    with watch.stage("clusters"):
+        add_clusters(graph)
     with watch.stage("similarity"):
         finish_similarity(graph, similar)
