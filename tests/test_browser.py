@@ -143,7 +143,7 @@ def test_markup_in_titles_is_shown_as_text_and_never_runs(browser, tmp_path):
 
 def test_report_page_draws_charts_offline(browser, example_build):
     w = Watched(browser, example_build.outputs["report"])
-    assert w.page.locator("svg").count() == 7  # four bar charts, three heat maps
+    assert w.page.locator("svg").count() == 8  # four bar charts, three heat maps, the thematic map
     assert "large language model" in w.page.text_content("body")
     assert w.errors == [] and w.offline()
 

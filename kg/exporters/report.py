@@ -1,7 +1,8 @@
 """report.html: a summary people would rather look at than read.
 
-Bar charts of the most mentioned methods, datasets, modalities and brain regions, and heat
-maps of method x dataset and modality x brain region (papers mentioning both). Drawn as
+Bar charts of the most mentioned methods, datasets, modalities and brain regions, heat
+maps of method x dataset and modality x brain region (papers mentioning both), and the
+concept clusters: a card each and the thematic map (`themes.py`). Drawn as
 inline SVG from a Jinja template: one self-contained file, no script at all, the same
 Content-Security-Policy as the graph page, and every label escaped as text.
 """
@@ -15,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from ..graph import concepts, edges, papers
 from . import atomic_write
+from .themes import themes
 
 TOP = 15
 HEAT_ROWS, HEAT_COLS = 15, 10
@@ -27,7 +29,8 @@ def export_report(graph: nx.MultiDiGraph, dest: Path) -> None:
     html = env.get_template("report.html").render(
         papers=sum(1 for _ in papers(graph)),
         bars=[bar_chart(graph, t) for t in ("method", "dataset", "modality", "brain_region")],
-        heatmaps=[heat_map(graph, a, b) for a, b in HEATMAPS])
+        heatmaps=[heat_map(graph, a, b) for a, b in HEATMAPS],
+        themes=themes(graph))
     with atomic_write(dest) as f:
         f.write(html)
 

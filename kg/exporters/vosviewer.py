@@ -8,8 +8,9 @@ links are their co-occurrences, strength = the papers mentioning both. Each item
 - `score<Avg. pub. year>`: the mean publication year of its papers that have a year (two
   decimals); empty (in JSON: absent) for a concept none of whose papers has one, and the
   column only where some paper has a year;
-- `cluster`: Louvain communities of the weighted network (NetworkX, seed 42), largest first,
-  numbered from 1 (VOSviewer takes 1 to 1000: communities past the 999th share 1000);
+- `cluster`: the concept's cluster (`kg.linking.clusters`: Leiden, named in the report and
+  the RDF by the same numbers), numbered from 1 by size (VOSviewer takes 1 to 1000: clusters
+  past the 999th share 1000);
 - `x`, `y`: a seeded force-directed layout (NetworkX spring layout, weighted) for networks of
   up to LAYOUT_MAX items; past that the columns are left out and VOSviewer lays the map out
   itself (a spring layout of 2,000 items took 16 s);
@@ -33,6 +34,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..graph import concepts, edges
+from ..linking.clusters import clusters as find_clusters
 from . import atomic_write, write_lines
 
 LAYOUT_MAX = 500
@@ -70,14 +72,14 @@ def concept_network(graph: nx.MultiDiGraph) -> tuple[list[Item], list[tuple[int,
     network = nx.Graph()
     network.add_nodes_from(ids.values())
     network.add_weighted_edges_from(links)
-    clusters, years, places = _clusters(network), mean_years(graph), _layout(network)
+    clusters, years, places = _clusters(graph), mean_years(graph), _layout(network)
     items = []
     for iri, data in found:
         i = ids[iri]
         weights = {"Occurrences": data["papers"], "Links": network.degree(i),
                    "Total link strength": network.degree(i, weight="weight")}
         x, y = places.get(i, (None, None))
-        items.append(Item(i, iri, data["label"], data["type"], weights, clusters[i], years.get(iri), x, y))
+        items.append(Item(i, iri, data["label"], data["type"], weights, clusters[iri], years.get(iri), x, y))
     if final:
         graph.graph["_vosviewer"] = (items, links)
     return items, links
@@ -92,11 +94,8 @@ def mean_years(graph: nx.MultiDiGraph) -> dict[str, float]:
     return {c: round(sum(ys) / len(ys), 2) for c, ys in years.items()}
 
 
-def _clusters(network: nx.Graph) -> dict[int, int]:
-    groups = nx.community.louvain_communities(network, weight="weight", seed=SEED) if network.number_of_edges() \
-        else [{n} for n in network]
-    ordered = sorted(groups, key=lambda g: (-len(g), min(g)))
-    return {n: min(i, MAX_CLUSTER) for i, group in enumerate(ordered, 1) for n in group}
+def _clusters(graph: nx.MultiDiGraph) -> dict[str, int]:
+    return {iri: min(c.number, MAX_CLUSTER) for c in find_clusters(graph) for iri in c.concepts}
 
 
 def _layout(network: nx.Graph) -> dict[int, tuple[float, float]]:
