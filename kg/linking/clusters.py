@@ -138,13 +138,13 @@ def equivalence(graph: nx.MultiDiGraph, group_of: dict[str, int], links: list[tu
     """Per group, the summed equivalence index of its internal links and of its links out."""
     inside: Counter[int] = Counter()
     outside: Counter[int] = Counter()
+    counts = [graph.nodes[c]["papers"] for c in members]
+    groups = [group_of[c] for c in members]
     for a, b, w in links:
-        ca, cb = members[a], members[b]
-        e = w * w / (graph.nodes[ca]["papers"] * graph.nodes[cb]["papers"])
-        ga, gb = group_of[ca], group_of[cb]
-        if ga == gb:
-            inside[ga] += e
+        e = w * w / (counts[a] * counts[b])
+        if groups[a] == groups[b]:
+            inside[groups[a]] += e
         else:
-            outside[ga] += e
-            outside[gb] += e
+            outside[groups[a]] += e
+            outside[groups[b]] += e
     return inside, outside
