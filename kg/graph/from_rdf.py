@@ -3,7 +3,8 @@
 So that views (`kg html`, `kg report`) can be drawn from a built graph without building
 again. Restores what the views need: papers with their metadata (authors in byline order,
 year, venue, identifiers), concepts, mentions with their evidence, co-occurrences with their
-strength, and paper-paper links.
+strength, paper-paper links, and the concepts' trends and bursts (computed again from the
+papers' years and mentions, with the default settings).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import networkx as nx
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from ..linking.trends import add_trends
 from ..model import Mention
 from ..namespaces import KG
 from ..query.sparql import load_graph
@@ -36,6 +38,7 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
         for a, b in rdf.subject_objects(pred):
             if str(a) in graph and str(b) in graph:
                 graph.add_edge(str(a), str(b), key=key, kind=key)
+    add_trends(graph)  # from the papers' years and mentions, as the build does
     return graph
 
 

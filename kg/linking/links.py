@@ -17,12 +17,13 @@ from .citations import link_citations
 from .relations import add_associations, add_typed_relations
 from .repositories import link_repositories
 from .similarity import finish_similarity, start_similarity
+from .trends import add_trends
 from .works import link_work_mentions
 
 
 def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Stopwatch | None = None,
          pool: ProcessPoolExecutor | None = None) -> None:
-    """Citations, code repositories, work mentions, associations, relations, similarity
+    """Citations, code repositories, work mentions, associations, relations, trends, similarity
     (each a stage of `watch`). With a `pool` (`similarity.pairs_process`), similar papers
     are found there while the other links are made."""
     papers = list(papers)
@@ -39,5 +40,7 @@ def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Sto
         add_associations(graph)
     with watch.stage("relations"):
         add_typed_relations(graph)
+    with watch.stage("trends"):
+        add_trends(graph)
     with watch.stage("similarity"):
         finish_similarity(graph, similar)
