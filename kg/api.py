@@ -38,6 +38,8 @@ from .linking.works import add_corpus_name_mentions
 from .model import CONCEPT_TYPES, Paper
 from .query import format_results, load_graph, run_query
 from .query.gaps import find_gaps, format_gaps
+from .query.trends import timeline_rows
+from .linking.trends import Timeline, TrendOptions, concept_timeline
 from .query.server import make_server
 from .query.store import load_store, open_store, run_store_query
 from .query.validate import Violation
@@ -351,6 +353,24 @@ def gaps(graph_file: str | Path, rows: str = "method", cols: str = "brain_region
     hypergeometric p (see kg.query.gaps)."""
     found = find_gaps(load_graph(graph_file), rows, cols, min_papers, limit, min_expected)
     return format_results(*format_gaps(found, rows, cols), fmt)
+
+
+def timeline(graph_file: str | Path, options: TrendOptions = TrendOptions()) -> tuple[nx.MultiDiGraph, Timeline]:
+    """The graph model of an exported graph and its timeline with `options`: each dated
+    concept's papers per year, first and mean year, trend and Kleinberg bursts
+    (see kg.linking.trends for the definitions)."""
+    graph = read_graph(graph_file)
+    return graph, concept_timeline(graph, options)
+
+
+def trends(graph_file: str | Path, options: TrendOptions = TrendOptions(), types: Iterable[str] = (),
+           sort: str = "papers", limit: int = 30, fmt: str = "table") -> str:
+    """The trends table of an exported graph (concept, type, papers, first year, mean
+    year, trend, bursts), formatted."""
+    graph, found = timeline(graph_file, options)
+    if not found.years:
+        raise KgError(f"{graph_file}: no paper has a year, so there are no trends")
+    return format_results(*timeline_rows(graph, found, tuple(types), sort, limit), fmt)
 
 
 def extract(text: str, vocab: Iterable[str | Path] = (), model: str | Path | bool = True) -> list[dict]:

@@ -22,7 +22,9 @@ from .exporters import EXCHANGE_FORMATS, RDF_FORMATS, resolve_formats
 from .exporters.html import HtmlOptions
 from .query.push import DEFAULT_GRAPH
 from .query.push import push as push_graph
+from .linking.trends import TrendOptions
 from .model import CONCEPT_TYPES
+from .query.trends import SORTS
 from .resources import queries_dir
 
 TYPES = list(CONCEPT_TYPES)
@@ -277,6 +279,43 @@ def gaps(graph: str, rows: str, cols: str, min_papers: int, min_expected: float,
     so few papers with both (observed or fewer) if the two were independent, given how
     many papers each is in (one-sided Fisher's exact test)."""
     click.echo(api.gaps(graph, rows, cols, min_papers, limit, fmt, min_expected))
+
+
+@main.command()
+@click.argument("graph", type=PathParam())
+@click.option("--type", "types", multiple=True, type=click.Choice(TYPES),
+              help="Only concepts of this type; repeatable [default: all types].")
+@click.option("--sort", type=click.Choice(SORTS), default="papers", show_default=True,
+              help="Order: most dated papers, trend (rising first), strongest burst, earliest first year, "
+                   "earliest mean year.")
+@click.option("--limit", type=click.IntRange(min=0), default=30, show_default=True,
+              help="How many concepts to list (0: all).")
+@click.option("--window", type=click.IntRange(min=2), default=TrendOptions.window, show_default=True,
+              help="Fit the trend over the last N years of the corpus.")
+@click.option("--min-papers", type=click.IntRange(min=1), default=TrendOptions.min_papers, show_default=True,
+              help="Give a trend only to concepts in at least this many papers of the window.")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=TrendOptions.alpha, show_default=True,
+              help="False discovery rate (Benjamini-Hochberg, over the concepts tested) below which a trend "
+                   "is rising or declining rather than flat.")
+@click.option("-s", "--burst-rate", "s", type=click.FloatRange(1, min_open=True), default=TrendOptions.s,
+              show_default=True, help="Kleinberg's s: the burst state's rate is s times the concept's base rate.")
+@click.option("--gamma", type=click.FloatRange(min=0), default=TrendOptions.gamma, show_default=True,
+              help="Kleinberg's gamma: entering the burst state costs gamma x ln(number of years); "
+                   "higher: fewer bursts.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="How to print the table.")
+@user_errors
+def trends(graph: str, types: tuple[str, ...], sort: str, limit: int, window: int, min_papers: int, alpha: float,
+           s: float, gamma: float, fmt: str) -> None:
+    """The field over time: for each concept of an exported GRAPH, its dated papers, first
+    and mean year, trend and bursts.
+
+    Trend: slope of the concept's share of each year's papers over the last --window
+    years (weighted least squares, in percentage points a year), tested by Cochran-Armitage;
+    q is its Benjamini-Hochberg adjusted p. Bursts: Kleinberg's two-state automaton over
+    yearly paper counts (CiteSpace's), as START-END (strength: Kleinberg's weight)."""
+    options = TrendOptions(window=window, min_papers=min_papers, alpha=alpha, s=s, gamma=gamma)
+    click.echo(api.trends(graph, options, types, sort, limit, fmt))
 
 
 @main.command()

@@ -22,8 +22,8 @@ import networkx as nx
 
 from ..graph import concepts, edges, papers
 from ..linking.clusters import LABEL_SIZE, clusters
-from ..linking.iris import (cooccurrence_iri, evidence_iri, mention_iri, normalise_doi, normalise_pmid, person_iri,
-                            scheme_iri, statement_iri)
+from ..linking.iris import (burst_iri, cooccurrence_iri, evidence_iri, mention_iri, normalise_doi, normalise_pmid,
+                            person_iri, scheme_iri, statement_iri)
 from ..namespaces import KG
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -74,6 +74,10 @@ def number(value: int | float | bool) -> str:
     return f'"{lexical}"^^<{XSD}double>'
 
 
+def year(value: int) -> str:
+    return f'"{value:04d}"^^<{XSD}gYear>'
+
+
 _MENTION, _IN_PAPER, _DENOTES = kg("Mention"), kg("inPaper"), kg("denotes")
 _CONFIDENCE = kg("confidence")
 _FIELD, _START, _END, _TEXT, _SENTENCE, _RULE = (kg(n) for n in ("field", "start", "end", "text", "sentence", "rule"))
@@ -115,7 +119,7 @@ def _paper(node: str, data: dict) -> Iterator[str]:
     if data.get("url"):
         yield triple(node, f"<{SCHEMA}url>", url(data["url"]))
     if data.get("year"):
-        yield triple(node, f"<{DCTERMS}issued>", f'"{data["year"]}"^^<{XSD}gYear>')
+        yield triple(node, f"<{DCTERMS}issued>", year(data["year"]))
     yield from _authors(node[1:-1], data.get("authors", []))
 
 
@@ -176,6 +180,26 @@ def _concept(node: str, data: dict) -> Iterator[str]:
         yield triple(node, f"<{SKOS}broader>", iri(parent))
     yield triple(node, kg("conceptSource"), text(data["source"]))
     yield triple(node, kg("paperCount"), number(data["papers"]))
+    if data.get("first_year"):
+        yield from _time(node, data)
+
+
+def _time(node: str, data: dict) -> Iterator[str]:
+    """A dated concept's first and mean year, its trend and its bursts (kg.linking.trends)."""
+    yield triple(node, kg("firstYear"), year(data["first_year"]))
+    yield triple(node, kg("meanYear"), number(round(data["mean_year"], 2)))
+    if (trend := data.get("trend")) is not None:
+        yield triple(node, kg("trend"), text(trend.direction))
+        yield triple(node, kg("trendSlope"), number(round(trend.slope, 6)))
+        yield triple(node, kg("trendP"), number(round(trend.p, 6)))
+    for burst in data.get("bursts", ()):
+        b = iri(burst_iri(node[1:-1], burst.start))
+        yield triple(b, _A, kg("Burst"))
+        yield triple(b, kg("burstOf"), node)
+        yield triple(b, kg("startYear"), year(burst.start))
+        yield triple(b, kg("endYear"), year(burst.end))
+        yield triple(b, kg("strength"), number(float(burst.strength)))
+        yield triple(b, kg("paperCount"), number(burst.papers))
 
 
 def _mentions(paper: str, concept: str, data: dict) -> Iterator[str]:

@@ -5,7 +5,9 @@ Nodes are keyed by IRI; edges by (source, target, kind). Attribute schema:
   authors (display names, in the order of the byline)
 - concept node: kind="concept", type, label, alt_labels, broader, source
   ("vocabulary" | "paper"), papers (number of papers that mention it; 0 for ancestors
-  kept only for the hierarchy)
+  kept only for the hierarchy); concepts dated papers mention also per_year (year ->
+  papers), first_year, mean_year, trend (`Trend` or None) and bursts (`Burst` list), and
+  graph.graph["timeline"] holds the corpus's years (kg.linking.trends)
 - paper -> concept edge: kind="mentions", relation (usesMethod, ...), count, mentions
   (list of `Mention`, the evidence), proposed (the paper introduces the concept)
 - concept -> concept edge: kind="cooccurs", weight (papers mentioning both), papers

@@ -4,8 +4,9 @@ So that views (`kg html`, `kg report`) can be drawn from a built graph without b
 again, and exported for other tools (`kg export`). Restores papers with their metadata
 (authors in byline order, year, venue, identifiers), concepts and their hierarchy, mentions
 with their evidence, co-occurrences with their strength, paper-paper links (similarity with
-its weight), code repositories, and typed concept-concept relations with their paper counts.
-The evidence of links past mentions is not read back.
+its weight), code repositories, typed concept-concept relations with their paper counts,
+and the concepts' trends and bursts (computed again from the papers' years and mentions,
+with the default settings). The evidence of links past mentions is not read back.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import networkx as nx
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from ..linking.trends import add_trends
 from ..model import Mention
 from ..namespaces import KG
 from ..query.sparql import load_graph
@@ -35,6 +37,7 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
     _mentions(rdf, graph)
     _cooccurrences(rdf, graph)
     _links(rdf, graph)
+    add_trends(graph)  # from the papers' years and mentions, as the build does
     return graph
 
 

@@ -164,6 +164,12 @@ def scheme_iri(ctype: str) -> str:
     return str(VOCAB[ctype])
 
 
+def burst_iri(concept: str, start: int) -> str:
+    """IRI of a concept's burst that starts in `start` (a concept has at most one burst a year)."""
+    digest = hashlib.sha1(f"{concept} {start}".encode("utf-8")).hexdigest()[:16]
+    return f"{BASE}burst/{digest}"
+
+
 def statement_iri(subject: str, predicate: str, obj: str) -> str:
     """IRI of the reified statement that carries a link's evidence."""
     digest = hashlib.sha1(f"{subject} {predicate} {obj}".encode("utf-8")).hexdigest()[:16]

@@ -18,13 +18,14 @@ from .clusters import add_clusters
 from .relations import add_associations, add_typed_relations
 from .repositories import link_repositories
 from .similarity import finish_similarity, start_similarity
+from .trends import add_trends
 from .works import link_work_mentions
 
 
 def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Stopwatch | None = None,
          pool: ProcessPoolExecutor | None = None) -> None:
     """Citations, code repositories, work mentions, associations, relations, concept
-    clusters, similarity (each a stage of `watch`). With a `pool` (`similarity.pairs_process`), similar papers
+    clusters, trends, similarity (each a stage of `watch`). With a `pool` (`similarity.pairs_process`), similar papers
     are found there while the other links are made."""
     papers = list(papers)
     watch = watch or Stopwatch()
@@ -42,5 +43,7 @@ def link(graph: nx.MultiDiGraph, papers: Iterable[tuple[str, Paper]], watch: Sto
         add_typed_relations(graph)
     with watch.stage("clusters"):
         add_clusters(graph)
+    with watch.stage("trends"):
+        add_trends(graph)
     with watch.stage("similarity"):
         finish_similarity(graph, similar)
