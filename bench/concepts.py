@@ -47,15 +47,16 @@ class Resolver:
         self.found: dict[str, list[tuple[str, str, str]]] = {}  # paper -> (text, sentence, IRI)
 
     def __call__(self, form: str, sentence: str | None, paper: str | None) -> str | None:
-        """The IRI of the mention whose text is `form` (in `sentence` if it can), or of one
-        that contains it; the form alone is extracted when no paper is named."""
+        """The IRI of the mention whose text is `form` (in `sentence` if it can; case aside
+        if need be); the form alone is extracted when no paper is named. None: the
+        extraction makes no mention of that form."""
         if paper not in self.found:
             text = self.papers[paper].text if paper else form
             self.found[paper] = [(m.text, m.sentence, cm.concept.iri)
                                  for cm in self.extractor.extract_text(text) for m in cm.mentions]
         mentions = self.found[paper] if paper else [m for m in self._alone(form)]
         for test in (lambda t, s: t == form and s == sentence, lambda t, s: t == form,
-                     lambda t, s: t.lower() == form.lower(), lambda t, s: form in t):
+                     lambda t, s: t.lower() == form.lower()):
             hits = [iri for t, s, iri in mentions if test(t, s)]
             if hits:
                 return hits[0]
