@@ -16,7 +16,8 @@ from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
 from .matcher import get_spans, set_spans
-from .names import looks_like_name, new_concept
+from .identity import ConceptIndex, new_concept
+from .names import looks_like_name
 from .pairs import find_pairs
 from .rules import Rules, load_rules
 from .tokens import hashes, text_of, tokens
@@ -40,9 +41,11 @@ class AbbreviationBinder:
     def __init__(self, rules: Rules):
         self.rules = rules
         self.labels: dict[str, list[str]] = {}
+        self.index = ConceptIndex([], {})
 
     def add_vocabulary(self, vocabulary: Vocabulary) -> None:
         """Labels per concept, to check that a long form fits a known short form."""
+        self.index = ConceptIndex.of(vocabulary)
         for term in vocabulary.terms:
             self.labels.setdefault(term.iri, []).append(_norm(term.text))
 
@@ -60,7 +63,7 @@ class AbbreviationBinder:
 
     def _bind(self, doc: Doc, lf: Span, sf: Span, spans: list[Span], dropped: set[tuple[str, str]]) -> list[Span]:
         short, long = text_of(sf), text_of(lf)
-        target = _concept_of_long_form(lf, spans)
+        target = self._concept_of_long_form(lf, short, spans)
         if target is None:
             known = _covering(sf, spans)
             if known is not None and self._fits(long, known[1]):
@@ -72,16 +75,33 @@ class AbbreviationBinder:
             if ctype is None:
                 return []
             label, alt = (short, long) if self._coined(short) else (long, short)
-            iri = concept_iri(ctype, label)
-            new_concept(doc, iri, label, ctype, alt)
+            iri = self.index.get(ctype, long)  # "pre-trained language models (PLMs)": a known concept
+            if iri is None:
+                iri = concept_iri(ctype, label)
+                new_concept(doc, iri, label, ctype, alt)
             target = (ctype, iri)
         ctype, iri = target
-        out = [s for s in spans if s.kb_id_ == iri and s.start == lf.start and s.end == lf.end]
+        # the long form's mention: the match that ends with it ("self supervised learning (SSL)",
+        # where the pairing found "supervised learning"), else the long form itself
+        out = [s for s in spans if s.kb_id_ == iri and s.start <= lf.start and s.end == lf.end][:1]
         out = out or [Span(doc, lf.start, lf.end, label=ctype, kb_id=iri, span_id="abbreviation:long-form")]
         for start, end in occurrences(doc, short):
             out.append(Span(doc, start, end, label=ctype, kb_id=iri, span_id="abbreviation"))
         return out
 
+
+    def _concept_of_long_form(self, lf: Span, short: str, spans: list[Span]) -> tuple[str, str] | None:
+        """The concept of the match that ends with the long form; where that match starts
+        earlier and only the long form spells the short form ("deep reinforcement learning
+        (RL)"), the concept the long form itself names, if the vocabulary has one."""
+        for s in spans:
+            if s.end == lf.end and s.start <= lf.start:
+                if s.start < lf.start and _spells(text_of(lf), short) and not _spells(text_of(s), short):
+                    iri = self.index.get(s.label_, text_of(lf))
+                    if iri is not None:
+                        return s.label_, iri
+                return s.label_, s.kb_id_
+        return None
 
     def _new_type(self, lf: Span, sf: Span) -> str | None:
         """Type of a new concept defined here: by the long form's head noun, or "method"
@@ -108,11 +128,10 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower()).removesuffix("s")
 
 
-def _concept_of_long_form(lf: Span, spans: list[Span]) -> tuple[str, str] | None:
-    for s in spans:
-        if s.end == lf.end and s.start <= lf.start:
-            return s.label_, s.kb_id_
-    return None
+def _spells(text: str, short: str) -> bool:
+    """Do the initials of `text` spell `short` ("reinforcement learning", "RL")?"""
+    letters = re.sub(r"[^a-z0-9]", "", (short[:-1] if short.endswith("s") and short[:-1].isupper() else short).lower())
+    return "".join(w[0] for w in re.split(r"[\s\-]+", text.lower()) if w) == letters
 
 
 def _covering(sf: Span, spans: list[Span]) -> tuple[str, str] | None:

@@ -8,7 +8,6 @@ vocabulary file) that produced it.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -16,9 +15,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ..linking.iris import concept_iri
+from .identity import ConceptIndex, new_concept, suffix_kinds
 from .tokens import form_tokenizer, hashes, tokens
 from .variants import label_variants
-from .vocab import Vocabulary
+from .vocab import VERSIONED, Vocabulary
 
 SPANS_KEY = "kg"
 _SPAN_LIST = "kg_span_list"
@@ -69,6 +70,7 @@ class VocabMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.targets: dict[int, _Target] = {}
+        self.index = ConceptIndex([], {})
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, vocabulary: Vocabulary | None = None) -> None:
         if vocabulary is not None:
@@ -78,6 +80,7 @@ class VocabMatcher:
         """Compile every term of the vocabulary into the matchers (forms tokenized by
         `form_tokenizer`, never the pipeline's own tokenizer)."""
         tokenizer = form_tokenizer(self.nlp)
+        self.index = ConceptIndex.of(vocabulary)
         seen: set[tuple[str, str, bool]] = set()
         for term in vocabulary.terms:
             concept = vocabulary.concepts[term.iri]
@@ -93,29 +96,39 @@ class VocabMatcher:
             matcher.add(key, list(tokenizer.pipe(forms)))
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        spans, versions = [], []
         for key, start, end in sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0])):
             target = self.targets[key]
             if target.context and not _in_context(target, doc, start, end):
                 continue
-            if target.ctype in _VERSIONED:
-                end = _version_end(doc, end)
-            spans.append(Span(doc, start, end, label=target.ctype, kb_id=target.iri, span_id=target.rule))
-        doc.spans[self.spans_key] = filter_spans(spans)
+            span = Span(doc, start, end, label=target.ctype, kb_id=target.iri, span_id=target.rule)
+            if target.ctype in VERSIONED and (versioned := self._versioned(doc, span)) is not None:
+                versions.append(versioned)
+            else:
+                spans.append(span)
+        doc.spans[self.spans_key] = filter_spans(spans + versions)  # a vocabulary match of a whole name wins
         return doc
 
-
-_VERSIONED = {"method", "dataset"}
-_VERSION = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9.\-]*(?<!\.)$")  # "8B", "NeXT-8B", "v2"
-
-
-def _version_end(doc: Doc, end: int) -> int:
-    """Extend a model or dataset name over a glued version suffix with a number:
-    "LLaVA" + "-NeXT-8B". Suffixes without one ("MNIST-Nd", "Mamba-ND") name other works."""
-    while (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
-           and not doc[end].whitespace_ and _VERSION.match(doc[end + 1].text)):
-        end += 2
-    return end
+    def _versioned(self, doc: Doc, span: Span) -> Span | None:
+        """A model or dataset name with a glued suffix: "Llama2" + "-13B" (a size: the same
+        model), "THINGS" + "-EEG2", "LLaVA" + "-NeXT-8B", "GPT" + "-5" (a version or derived
+        work: another concept, under this one). None when nothing is glued on."""
+        end, label = span.end, None
+        while (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
+               and not doc[end].whitespace_ and (kinds := suffix_kinds(doc[end + 1].text, span.label_))):
+            named = [i for i, kind in enumerate(kinds) if kind == "version"]
+            if named:  # "NeXT-8B" is one token: the name up to its last version part
+                label = doc[span.start:end + 1].text + "-".join(doc[end + 1].text.split("-")[:named[-1] + 1])
+            end += 2
+        if end == span.end:
+            return None
+        iri = span.kb_id_
+        if label is not None:
+            iri = self.index.get(span.label_, label)
+            if iri is None:
+                iri = concept_iri(span.label_, label)
+                new_concept(doc, iri, label, span.label_, broader=span.kb_id_)
+        return Span(doc, span.start, end, label=span.label, kb_id=iri, span_id=span.id_)
 
 
 def _in_context(target: _Target, doc: Doc, start: int, end: int) -> bool:

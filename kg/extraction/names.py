@@ -17,27 +17,17 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..linking.iris import concept_iri
+from .identity import new_concept
 from .matcher import get_spans, set_spans
 from .pairs import find_pairs
 from .rules import Rules, load_rules
 from .tokens import hashes, text_of, tokens
 
-NEW_CONCEPTS = "kg_new_concepts"  # doc.user_data key: iri -> (label, type, alt labels)
 PROPOSED = "kg_proposed"  # doc.user_data key: set of concept IRIs the paper proposes
 _NAMEISH = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+\d+[A-Za-z0-9]*)$")
 _MAX_NAME_TOKENS = 4
 _HYPHEN, _OPEN = get_string_id("-"), get_string_id("(")
 _CLAUSE_PUNCT = frozenset(get_string_id(c) for c in ",.;:")  # a name after a proposal verb comes before these
-
-
-def new_concept(doc: Doc, iri: str, label: str, ctype: str, alt: str | None = None) -> None:
-    """Record a concept found in this doc (not in any vocabulary)."""
-    known = doc.user_data.setdefault(NEW_CONCEPTS, {})
-    old = known.get(iri)
-    alts = set(old[2]) if old else set()
-    if alt:
-        alts.add(alt)
-    known[iri] = (old[0] if old else label, ctype, tuple(sorted(alts)))
 
 
 def looks_like_name(text: str, rules: Rules) -> bool:

@@ -19,13 +19,14 @@ from ..model import Concept, ConceptMentions, Mention, Paper
 from ..resources import model_dir
 from . import abbreviations, filters, names, recognizer, regions  # noqa: F401  (registers the factories)
 from .matcher import get_spans
-from .names import NEW_CONCEPTS, PROPOSED
+from .identity import NEW_CONCEPTS
+from .names import PROPOSED
 from .confidence import Confidence, context_of, keep
 from .recognizer import add_recognizer
 from .tokens import blank_english, form_tokenizer, keep_text, text_of, tokens
 from .vocab import Vocabulary, load_vocabulary
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: identity rules (kg/extraction/identity.py)
 MAX_TEXT = 100_000  # characters of one doc; longer papers are extracted in pieces
 
 
@@ -39,7 +40,7 @@ def build_pipeline(vocabulary: Vocabulary, model: Path | None = None) -> Languag
     nlp.add_pipe("kg_vocab_matcher").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_abbreviations").add_vocabulary(vocabulary)
     nlp.add_pipe("kg_new_names").add_vocabulary(vocabulary)
-    nlp.add_pipe("kg_region_phrases")
+    nlp.add_pipe("kg_region_phrases").add_vocabulary(vocabulary)
     if model is not None:
         add_recognizer(nlp, model, before="kg_vocab_matcher")
         nlp.add_pipe("kg_recognizer_spans").add_vocabulary(vocabulary)
@@ -110,8 +111,8 @@ class Extractor:
         known = self.vocabulary.concepts.get(iri)
         if known is not None:
             return known
-        label, _, alts = new.get(iri, (text, ctype, ()))
-        return Concept(iri=iri, type=ctype, label=label, alt_labels=tuple(alts), source="paper")
+        label, _, alts, broader = new.get(iri, (text, ctype, (), ()))
+        return Concept(iri=iri, type=ctype, label=label, alt_labels=tuple(alts), broader=broader, source="paper")
 
 
 def pieces(paper: Paper, size: int) -> Iterator[tuple[Paper, str, int]]:

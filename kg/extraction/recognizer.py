@@ -17,7 +17,6 @@ The availability filter then runs over the merged spans.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import spacy
@@ -29,7 +28,7 @@ from ..linking.iris import concept_iri
 from .abbreviations import occurrences
 from .confidence import AGREED, MODEL
 from .matcher import get_spans, set_spans
-from .names import new_concept
+from .identity import identity_key, new_concept
 from .pairs import find_pairs
 from .rules import Rules, load_rules
 from .tokens import text_of
@@ -131,9 +130,9 @@ def _trimmed(ent: Span) -> Span | None:
 
 
 def normalise(text: str) -> str:
-    """Case, hyphens and a final plural "s" do not change which label a text is."""
-    text = re.sub(r"[\s\-_]+", " ", text.lower()).strip()
-    return text[:-1] if len(text) > 3 and text.endswith("s") and not text.endswith("ss") else text
+    """Case, hyphens, a final plural and "pre-trained" do not change which label a text is
+    (`identity.identity_key`)."""
+    return identity_key(text)
 
 
 def add_recognizer(nlp: Language, model_dir: Path, before: str) -> None:

@@ -21,7 +21,7 @@ from spacy.util import filter_spans
 from ..linking.iris import concept_iri
 from ..namespaces import KG
 from .matcher import get_spans, set_spans
-from .names import new_concept
+from .identity import ConceptIndex, new_concept
 from .rules import rules_graph
 from .tokens import hashes, tokens
 
@@ -66,6 +66,11 @@ class RegionPhraseFinder:
         self.mods, self.head_words = hashes(strings, rules.modifiers), hashes(strings, rules.heads)
         self.nucleus, self.area = hashes(strings, ["nucleus", "nuclei"]), hashes(strings, ["area", "areas", "field"])
         self.conjunctions = hashes(strings, ["and", "or"])
+        self.index = ConceptIndex([], {})
+
+    def add_vocabulary(self, vocabulary) -> None:
+        """Vocabulary regions, so a phrase that spells one ("visual area") is that region."""
+        self.index = ConceptIndex.of(vocabulary)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = get_spans(doc)
@@ -76,8 +81,10 @@ class RegionPhraseFinder:
             span, label = self._phrase(doc, rule, start, end)
             if any(s.start <= span.start and s.end >= span.end and (rule != "coordinated" or len(s) > 1) for s in spans):
                 continue  # a vocabulary match (or a longer one) already covers it
-            iri = concept_iri("brain_region", label)
-            new_concept(doc, iri, label, "brain_region")
+            iri = self.index.get("brain_region", label)  # "visual area": a label's singular
+            if iri is None:
+                iri = concept_iri("brain_region", label)
+                new_concept(doc, iri, label, "brain_region")
             added.append(Span(doc, span.start, span.end, label="brain_region", kb_id=iri, span_id=f"region-phrase:{rule}"))
         if added:
             set_spans(doc, filter_spans(added + spans))

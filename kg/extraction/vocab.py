@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, URIRef
@@ -16,13 +16,16 @@ from rdflib.namespace import SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ..errors import InputError
+from ..linking.iris import concept_iri
 from ..model import Concept
 from ..namespaces import KG
 from ..resources import ontology_dir
+from .identity import split_versions
 
 CLASS_TYPES: dict[URIRef, str] = {
     KG.Method: "method", KG.Dataset: "dataset", KG.Modality: "modality", KG.BrainRegion: "brain_region",
 }
+VERSIONED = frozenset({"method", "dataset"})  # types whose names carry versions ("GPT-4", "OC22")
 _INNER_CAPS = re.compile(r"[A-Z].*[A-Z]|[A-Z]\d|\d[A-Z]")
 
 
@@ -85,13 +88,41 @@ def read_skos(path: Path) -> Vocabulary:
     except FileNotFoundError:
         raise InputError(path, "no such vocabulary file") from None
     vocab = Vocabulary(files=[path.name])
+    versions = []
     for cls, ctype in CLASS_TYPES.items():
         for node in sorted(set(graph.subjects(RDF.type, cls))):
-            concept, terms = _concept(graph, node, ctype, path)
+            (concept, terms), *more = _versions(*_concept(graph, node, ctype, path))
             vocab.concepts[concept.iri] = concept
-            vocab.sources[concept.iri] = path.name
             vocab.terms.extend(terms)
+            versions += more
+    for concept, terms in versions:  # after the file's own concepts, which win an IRI
+        vocab.concepts.setdefault(concept.iri, concept)
+        vocab.terms.extend(terms)
+    vocab.sources.update((iri, path.name) for iri in vocab.concepts)
     return vocab
+
+
+def _versions(concept: Concept, terms: list[Term]) -> list[tuple[Concept, list[Term]]]:
+    """A model or dataset whose labels name several versions ("OC20", "OC22") becomes one
+    concept per version, each under the concept (`identity.split_versions`); the concept
+    keeps its preferred label's version and the labels that name none. A version whose IRI
+    another concept of the file has joins that concept."""
+    if concept.type not in VERSIONED or not terms:
+        return [(concept, terms)]
+    groups = split_versions(concept.label, [t.text for t in terms if t.text != concept.label], concept.type)
+    if len(groups) == 1:
+        return [(concept, terms)]
+    by_text = {t.text: t for t in terms}
+    home = set(groups[0])
+    out = [(replace(concept, alt_labels=tuple(a for a in concept.alt_labels if a in home)),
+            [t for t in terms if t.text in home])]
+    for group in groups[1:]:
+        label = max(group, key=lambda g: (len(g), g))
+        iri = concept_iri(concept.type, label)
+        version = Concept(iri=iri, type=concept.type, label=label, alt_labels=tuple(sorted(set(group) - {label})),
+                          broader=(concept.iri,))
+        out.append((version, [replace(by_text[g], iri=iri) for g in group]))
+    return out
 
 
 def _concept(graph: Graph, node: URIRef, ctype: str, path: Path) -> tuple[Concept, list[Term]]:

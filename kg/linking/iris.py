@@ -135,14 +135,17 @@ def concept_iri(ctype: str, label: str) -> str:
     """IRI for a concept found in text (vocabulary concepts carry their own IRIs).
 
     Hyphens, case and a regular plural of the last word do not change it, so
-    "Neural Memory Networks" and "neural memory network" are one concept.
+    "Neural Memory Networks" and "neural memory network" are one concept, and "PLMs" and
+    "PLM" too (an acronym's plural).
     """
     return str(CONCEPT[f"{ctype}/{slug(_singular_last(label))}"])
 
 
 def _singular_last(label: str) -> str:
     head, _, last = label.rpartition(" ")
-    if len(last) > 3 and re.fullmatch(r"[A-Za-z]*[a-z]s", last) and not last.endswith(("ss", "us", "is")):
+    if re.fullmatch(r"[A-Z][A-Z0-9]*[A-Z]s", last):  # "PLMs", "LLMs"
+        last = last[:-1]
+    elif len(last) > 3 and re.fullmatch(r"[A-Za-z]*[a-z]s", last) and not last.endswith(("ss", "us", "is")):
         last = last[:-3] + "y" if last.endswith("ies") else last[:-1]
     return f"{head} {last}" if head else last
 
