@@ -85,3 +85,14 @@ def test_year_colours_and_range_come_from_the_papers(tmp_path):
     assert by_label["transformer"]["colors"]["year"] == "#fdd835"  # and its newest
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert 'id="year-from" type="range" min="2001" max="2010"' in html
+
+
+def test_the_map_read_back_from_graph_ttl_is_the_built_one(example_build, tmp_path):
+    """Clusters and positions follow IRIs, not the order the model's nodes were added in."""
+    from kg.api import html as html_from_ttl
+    from kg.exporters.html import export_html
+    export_html(example_build.graph, tmp_path / "built.html")
+    html_from_ttl(example_build.outputs["turtle"], tmp_path / "read.html")
+    built, read = ({n["id"]: (n["x"], n["y"], n["cluster"]) for n in _nodes(tmp_path / name) if n["kind"] == "concept"}
+                   for name in ("built.html", "read.html"))
+    assert built == read

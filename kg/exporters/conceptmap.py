@@ -81,7 +81,7 @@ def clusters(graph: nx.Graph) -> dict[str, int]:
     elif graph.number_of_edges():
         found = nx.community.louvain_communities(graph, weight="weight", seed=42)
     else:
-        found = [set(graph)]
+        found = [set(graph)] if len(graph) else []
     ordered = sorted(found, key=lambda g: (-len(g), min(g)))
     return {n: i for i, group in enumerate(ordered) for n in group}
 

@@ -121,9 +121,10 @@ def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlO
 
 
 def _cooccurrence(view: nx.MultiDiGraph) -> nx.Graph:
-    """The concepts of the view, linked by the papers that mention both (weight)."""
-    linked = nx.Graph()
-    linked.add_nodes_from((n, {"cluster": d.get("cluster")}) for n, d in view.nodes(data=True) if d["kind"] == "concept")
+    """The concepts of the view, linked by the papers that mention both (weight), the same
+    whether the model was built or read back from graph.ttl."""
+    linked = nx.Graph()  # in IRI order: seeded Louvain still follows the order it is given
+    linked.add_nodes_from((n, {"cluster": d.get("cluster")}) for n, d in sorted(view.nodes(data=True)) if d["kind"] == "concept")
     linked.add_edges_from((a, b, {"weight": d["weight"]}) for a, b, d in edges(view, "cooccurs"))
     return linked
 
