@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Screenshots of the example build for the README (docs/graph.png, docs/report.png).
+"""Screenshots of the example build for the README (docs/map.png, docs/graph.png, docs/report.png).
 
     kg build examples/corpus -o build/ && python docs/screenshots.py build/
 
@@ -22,13 +22,10 @@ def main(build: Path) -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 860})
         page.goto((build / "graph.html").resolve().as_uri())
-        for _ in range(600):
-            if page.evaluate("() => network.physics.options.enabled === false"):
-                break
-            page.wait_for_timeout(100)
+        page.wait_for_timeout(500)  # laid out before it opens: no physics to wait for
+        page.screenshot(path=HERE / "map.png")  # the first view, as a reader sees it
         page.fill("#search", "visual cortex")
         page.press("#search", "Enter")
-        page.evaluate("() => network.fit({animation: false})")
         page.wait_for_timeout(500)
         page.screenshot(path=HERE / "graph.png")
         page = browser.new_page(viewport={"width": 1300, "height": 900})

@@ -222,10 +222,10 @@ def load(graph: str, store: str) -> None:
 @click.option("--max-nodes", type=int, default=1500, show_default=True, help="Draw only the N most linked nodes.")
 @click.option("--focus", help="Draw the neighbourhood of this concept label or paper title.")
 @click.option("--depth", type=int, default=2, show_default=True, help="How many links out from --focus.")
-@click.option("--color", type=click.Choice(["type", "community"]), default="type", show_default=True,
-              help="Colour nodes by concept type, or by Louvain community.")
-@click.option("--size", type=click.Choice(["degree", "pagerank"]), default="degree", show_default=True,
-              help="Size nodes by their number of links, or by PageRank.")
+@click.option("--color", type=click.Choice(["cluster", "year", "type", "community"]), default="cluster",
+              show_default=True, help="The colour the page opens with: cluster (community), mean year or type.")
+@click.option("--size", type=click.Choice(["papers", "degree", "pagerank"]), default="papers", show_default=True,
+              help="Size concepts by the papers mentioning them, their number of links, or PageRank.")
 @user_errors
 def html(graph: str, dest: str, max_nodes: int, focus: str | None, depth: int, color: str, size: str) -> None:
     """Draw an exported GRAPH as an interactive page that opens offline."""

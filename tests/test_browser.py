@@ -118,12 +118,119 @@ def test_click_on_a_node_opens_its_details_and_highlights_neighbours(browser, ex
     assert 0 < faded < w.page.evaluate("nodes.length")
 
 
-def test_type_filter_hides_papers(browser, example_build):
+def test_papers_start_hidden_behind_their_switch(browser, example_build):
+    """The first view is the concept map: papers are in the data, hidden until asked for."""
     w = Watched(browser, example_build.outputs["html"])
     w.wait_for_graph()
     papers = w.page.evaluate("nodes.get({filter: n => n.group_type === 'paper'}).length")
-    w.page.uncheck("input.type-filter[value=paper]")
-    assert w.page.evaluate("nodes.get({filter: n => n.hidden}).length") == papers > 0
+    hidden = "nodes.get({filter: n => n.hidden}).map(n => n.group_type)"
+    assert w.page.evaluate(hidden) == ["paper"] * papers and papers > 400
+    w.page.check("input.type-filter[value=paper]")
+    assert w.page.evaluate(hidden) == []
+    w.page.uncheck("input.type-filter[value=method]")
+    assert set(w.page.evaluate(hidden)) == {"method"}
+    assert w.errors == [] and w.offline()
+
+
+# Records every label vis-network draws (its canvas text calls) with its size on screen.
+DRAWN_LABELS = """async () => {
+    const ctx = document.querySelector('#graph canvas').getContext('2d'), drawn = [];
+    const fillText = ctx.fillText;
+    ctx.fillText = function (text, x, y) {
+        drawn.push({text, px: parseFloat(this.font.match(/([\\d.]+)px/)[1]) * network.getScale()});
+        return fillText.apply(this, arguments);
+    };
+    network.redraw();
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    ctx.fillText = fillText;
+    return drawn;
+}"""
+
+
+def test_first_view_draws_the_main_labels_readably_and_more_on_zoom(browser, example_build):
+    w = Watched(browser, example_build.outputs["html"])
+    w.wait_for_graph()
+    first = w.page.evaluate(DRAWN_LABELS)
+    labels = {d["text"] for d in first}
+    concepts = w.page.evaluate("nodes.get({filter: n => n.kind === 'concept'}).map(n => n.label)")
+    assert {"transformer", "large language model", "EEG", "attention mechanism"} <= labels
+    assert 20 <= len(labels & set(concepts)) < len(concepts) / 4  # the main ones, not a blur of all
+    assert min(d["px"] for d in first if d["text"] in concepts) >= 8  # readable where drawn
+    w.page.evaluate("network.moveTo({scale: network.getScale() * 3, animation: false})")
+    zoomed = {d["text"] for d in w.page.evaluate(DRAWN_LABELS)}
+    on_screen = w.page.evaluate("""() => {
+        const box = network.getViewPosition(), s = network.getScale(), c = document.querySelector('#graph canvas');
+        const w = c.clientWidth / s / 2, h = c.clientHeight / s / 2, at = network.getPositions();
+        return nodes.get({filter: n => n.kind === 'concept'})
+            .filter(n => Math.abs(at[n.id].x - box.x) < w && Math.abs(at[n.id].y - box.y) < h).length;
+    }""")
+    assert len(zoomed & set(concepts)) > 0.8 * on_screen  # zoomed in, nearly every concept on screen is named
+    assert w.errors == [] and w.offline()
+
+
+def test_map_opens_still_where_the_layout_put_it(browser, example_build):
+    """Positions come with the data and physics is off: nothing moves after the page opens."""
+    w = Watched(browser, example_build.outputs["html"])
+    w.wait_for_graph()
+    placed = w.page.evaluate("Object.fromEntries(nodes.get({filter: n => !n.hidden}).map(n => [n.id, [n.x, n.y]]))")
+    w.page.wait_for_timeout(800)
+    now = w.page.evaluate("network.getPositions()")  # of the nodes drawn
+    assert len(placed) == len(now) > 500 and all((now[i]["x"], now[i]["y"]) == (x, y) for i, (x, y) in placed.items())
+    assert w.page.evaluate("network.physics.options.enabled") is False
+    assert w.errors == [] and w.offline()
+
+
+def _dated(tmp_path):
+    """Six dated papers: LSTM only before 2004, transformer only from 2004 on, fMRI throughout."""
+    rows = [(2001, "An LSTM model of fMRI signals."), (2002, "LSTM networks decode fMRI data."),
+            (2003, "We train an LSTM on fMRI recordings."), (2004, "A transformer reads fMRI scans."),
+            (2005, "Transformer models for fMRI decoding."), (2006, "We apply a transformer to fMRI.")]
+    lines = [json.dumps({"title": f"Paper {year}", "abstract": text, "year": year}) for year, text in rows]
+    write(tmp_path / "dated.jsonl", "\n".join(lines) + "\n")
+    return build([tmp_path / "dated.jsonl"], tmp_path / "out", model=False)
+
+
+def test_year_range_filters_the_map(browser, tmp_path):
+    w = Watched(browser, _dated(tmp_path).outputs["html"])
+    w.wait_for_graph()
+    shown = "nodes.get({filter: n => !n.hidden && n.kind === 'concept'}).map(n => n.label).sort()"
+    assert {"long short-term memory", "transformer", "fMRI"} <= set(w.page.evaluate(shown))
+    w.page.fill("#year-from", "2004")  # a range input: fill sets its value and fires "input"
+    after = set(w.page.evaluate(shown))
+    assert "long short-term memory" not in after and {"transformer", "fMRI"} <= after
+    assert w.page.text_content("#year-range") == "2004–2006"
+    w.page.fill("#year-from", "2001")
+    w.page.fill("#year-to", "2003")
+    assert "transformer" not in set(w.page.evaluate(shown)) and "long short-term memory" in set(w.page.evaluate(shown))
+    assert w.errors == [] and w.offline()
+
+
+def test_colour_switch_and_cluster_legend(browser, example_build, tmp_path):
+    w = Watched(browser, example_build.outputs["html"])
+    w.wait_for_graph()
+    colours = "nodes.get({filter: n => n.kind === 'concept'}).every(n => n.color === n.colors[%r])"
+    assert w.page.evaluate(colours % "cluster") and w.page.is_visible(".cluster-key")
+    w.page.select_option("#colour-by", "type")
+    assert w.page.evaluate(colours % "type") and not w.page.is_visible(".cluster-key")
+    w.page.select_option("#colour-by", "cluster")
+    first = w.page.locator(".cluster-key").first
+    first.click()
+    faded = w.page.evaluate("""() => {
+        const n = +document.querySelector('.cluster-key').dataset.cluster;
+        const concepts = nodes.get({filter: x => x.kind === 'concept'});
+        return {member: concepts.filter(x => x.cluster === n).every(x => x.opacity === 1),
+                others: concepts.filter(x => x.cluster !== n).every(x => x.opacity < 1)};
+    }""")
+    assert faded == {"member": True, "others": True}
+    first.click()
+    assert w.page.evaluate("nodes.get().every(n => n.opacity === 1)")
+    w2 = Watched(browser, _dated(tmp_path).outputs["html"])  # years: a mean-year ramp
+    w2.wait_for_graph()
+    w2.page.select_option("#colour-by", "year")
+    assert w2.page.evaluate(colours % "year") and w2.page.is_visible(".ramp")
+    early, late = (w2.page.evaluate(f"nodes.get({{filter: n => n.label === {name!r}}})[0].color") for name in ("long short-term memory", "transformer"))
+    assert early != late
+    assert w.errors == w2.errors == [] and w.offline() and w2.offline()
 
 
 def test_markup_in_titles_is_shown_as_text_and_never_runs(browser, tmp_path):

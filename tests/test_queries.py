@@ -30,7 +30,7 @@ def test_there_are_at_least_five_queries_each_with_a_comment():
 
 # The example pages have no reference lists and no authors: these run on richer inputs in
 # test_links.py and test_metadata.py.
-NEEDS_METADATA = {"citations.rq", "paper-authors.rq"}
+NEEDS_METADATA = {"citations.rq", "paper-authors.rq", "coauthors.rq"}  # coauthors: tests/test_coauthors.py
 
 
 @pytest.mark.parametrize("query", [q for q in QUERIES if q.name not in NEEDS_METADATA], ids=lambda p: Path(p).stem)

@@ -7,15 +7,23 @@ text (JSON with HTML-escaped characters, `textContent` in the page), never as ma
 paper's DOI, arXiv id, PMID and URL become plain links to their resolvers, which the page
 never fetches; only http(s) URLs are made links.
 
-Large graphs: the layout is computed once (physics stops after stabilisation) and only
-the `max_nodes` most linked nodes are drawn (ties broken by IRI), so the page stays fast;
-`focus` draws the neighbourhood of one concept or paper instead; that node is drawn as a
-star with its label, and the page opens with it selected, centred and its details shown.
+The first view is a concept map: concepts only (papers are in each concept's details, and
+behind the "paper" switch), sized by their papers, laid out by co-occurrence before the
+page opens (conceptmap.layout; physics off, so it opens still), coloured by cluster, mean
+year or type, with a year range that filters it. Labels are sized by importance and the
+page hides those under 8 pixels on screen, so the most important are read at the first
+view and more appear as one zooms.
+
+Large graphs: only the `max_nodes` most linked nodes are drawn (ties broken by IRI), so the
+page stays fast; `focus` draws the neighbourhood of one concept or paper instead, papers
+shown; that node is drawn as a star, and the page opens with it selected, centred and its
+details shown.
 """
 from __future__ import annotations
 
 import heapq
 import json
+import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,12 +40,12 @@ from ..errors import KgError
 from ..graph import edges
 from ..model import Mention
 from . import atomic_write
+from .conceptmap import CLUSTER_COLOURS, OTHER, SEED, cluster_colour, clusters, layout, mean_year, year_colour
+from ..linking.clusters import clusters as theme_clusters
 
 COLOURS = {"paper": "#9aa5b1", "method": "#e8743b", "dataset": "#19a979", "modality": "#5899da",
            "brain_region": "#c23b80"}
 LEGEND = [(k, k.replace("_", " "), c) for k, c in COLOURS.items()]
-COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                     "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]
 MAX_SENTENCES = 5
 MAX_LISTED = 50  # titles listed per concept in the details panel
 DRAWN_LINKS = ("mentions", "cooccurs", "cites", "mentionsWorkOf")
@@ -45,15 +53,17 @@ _WEB = re.compile(r"^https?://", re.I)  # the only URLs shown as links: no javas
 _SAFE = "/:;()._-"
 RESOLVERS = (("doi", "DOI", "https://doi.org/{}"), ("arxiv", "arXiv", "https://arxiv.org/abs/{}"),
              ("pmid", "PubMed", "https://pubmed.ncbi.nlm.nih.gov/{}/"))
-OPTIONS = {
-    "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 150},
-                "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 80}},
-    "edges": {"smooth": False, "color": {"opacity": 0.35}},
-    "nodes": {"font": {"size": 12}},
-    "interaction": {"hover": True, "tooltipDelay": 150},
+OPTIONS = {  # positions come with the nodes (conceptmap.layout): no physics, the page opens still
+    "physics": {"enabled": False},
+    "layout": {"improvedLayout": False},
+    "edges": {"smooth": False, "color": {"color": "#b9c2cc", "opacity": 0.45, "inherit": False}},
+    "nodes": {"borderWidth": 1, "font": {"strokeWidth": 4, "strokeColor": "#ffffff"},
+              # a label under 8 pixels on screen is not drawn: more labels appear as one zooms
+              "scaling": {"label": {"drawThreshold": 9, "maxVisible": 30}}},
+    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
 }
-KAMADA_KAWAI_MAX = 100  # vis-network's improved layout runs Kamada-Kawai on this many nodes at most
-FOCUSED = {"shape": "star", "borderWidth": 3, "font": {"size": 18, "strokeWidth": 3}}  # --focus's node
+SHAPES = {"method": "dot", "dataset": "square", "modality": "triangle", "brain_region": "diamond", "paper": "dot"}
+FOCUSED = {"shape": "star", "borderWidth": 3, "font": {"size": 40}}  # --focus's node
 
 
 @dataclass(frozen=True)
@@ -63,26 +73,40 @@ class HtmlOptions:
     max_nodes: int = 1500
     focus: str | None = None  # a concept label or paper title
     depth: int = 2
-    color: str = "type"  # "type" | "community" (Louvain)
-    size: str = "degree"  # "degree" | "pagerank"
-    labels: int = 80  # how many of the most important nodes show their label
+    color: str = "cluster"  # the colour the page opens with: "cluster" ("community"), "year" or "type"
+    size: str = "papers"  # concepts sized by "papers" mentioning them, "degree" or "pagerank"
+    labels: int = 40  # how many concepts are labelled at the first view
     heading: str = "Knowledge graph"
 
 
 def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlOptions()) -> None:
     view = select_view(graph, options)
     center = find_node(_drawable(graph), options.focus) if options.focus else None
+    linked = _cooccurrence(view)
+    themes = {c: cl.number - 1 for cl in theme_clusters(graph) for c in cl.concepts}  # the report's and RDF's
+    cluster = {n: themes[n] for n in linked if n in themes} if themes else clusters(linked)
+    names = {cl.number - 1: cl.label.replace("; ", ", ") for cl in theme_clusters(graph)}
+    years = {n: _years(graph, n) for n in view}
+    span = _span(years.values())
+    positions = _positions(view, linked, papers_shown=center is not None)
     importance = _importance(view, options.size)
-    communities = _communities(view) if options.color == "community" else {}
-    labelled = set(sorted(view, key=lambda n: (-importance[n], n))[: options.labels]) | {center}
+    fonts = _fonts(view, importance, options.labels)
     net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line", heading=options.heading)
-    top = max(importance.values(), default=1) or 1
+    tops = {kind: max((importance[n] for n in view if view.nodes[n]["kind"] == kind), default=1) or 1
+            for kind in ("paper", "concept")}
+    mode = "cluster" if options.color == "community" else options.color
     for node in sorted(view):
         data = dict(_node(graph, node))
-        colour = COMMUNITY_COLOURS[communities[node] % len(COMMUNITY_COLOURS)] if communities else data["color"]
-        net.add_node(node, **{**data, "color": colour, "size": 8 + 30 * (importance[node] / top) ** 0.5,
-                              "label": data["label"] if node in labelled else " ", "community": communities.get(node),
-                              **(FOCUSED if node == center else {})})
+        colours = {"type": data["color"], "cluster": cluster_colour(cluster.get(node)),
+                   "year": year_colour(mean_year(years[node]), *span) if span else OTHER}
+        if data["kind"] == "paper":
+            colours["cluster"] = data["color"]
+        net.add_node(node, **{**data, "color": colours[mode], "colors": colours,
+                              "size": 6 + 34 * (importance[node] / tops[data["kind"]]) ** 0.5,
+                              "font": {"size": fonts[node]}, "x": positions[node][0], "y": positions[node][1],
+                              "hidden": data["kind"] == "paper" and center is None,
+                              "years": sorted(years[node].items()), "cluster": cluster.get(node),
+                              "community": cluster.get(node), **(FOCUSED if node == center else {})})
     drawn: set[frozenset[str]] = set()
     for key in DRAWN_LINKS:
         for u, v, data in edges(view, key):
@@ -92,14 +116,81 @@ def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlO
                 # 1,500-node page); the first link between two nodes is drawn, as it would.
                 net.edges.append(Edge(u, v, False, width=_width(key, data), dashes=key != "mentions",
                                       title=key).options)
-    # vis-network's improved layout (Kamada-Kawai) handles 100 nodes; past that it clusters
-    # the graph down first, and on a graph of many small components the clustering stalls
-    # and it logs "could not be positioned by this version of the improved layout
-    # algorithm". The physics run lays large pages out anyway, from seeded positions.
-    layout = {"improvedLayout": view.number_of_nodes() <= KAMADA_KAWAI_MAX, "randomSeed": 7}
-    net.set_options(json.dumps({**OPTIONS, "layout": layout}))
+    net.set_options(json.dumps(OPTIONS))
+    legend = {"types": LEGEND, "clusters": _cluster_legend(view, cluster, names), "years": span, "colour": mode,
+              "papers": center is not None}
     with atomic_write(dest) as f:
-        f.write(_render(net, options.heading, center))
+        f.write(_render(net, options.heading, center, legend))
+
+
+def _cooccurrence(view: nx.MultiDiGraph) -> nx.Graph:
+    """The concepts of the view, linked by the papers that mention both (weight), the same
+    whether the model was built or read back from graph.ttl."""
+    linked = nx.Graph()  # in IRI order: seeded Louvain still follows the order it is given
+    linked.add_nodes_from((n, {"cluster": d.get("cluster")}) for n, d in sorted(view.nodes(data=True)) if d["kind"] == "concept")
+    linked.add_edges_from((a, b, {"weight": d["weight"]}) for a, b, d in edges(view, "cooccurs"))
+    return linked
+
+
+def _positions(view: nx.MultiDiGraph, linked: nx.Graph, papers_shown: bool) -> dict[str, tuple[int, int]]:
+    """Where each node is drawn. The concept map lays out the concepts by co-occurrence and
+    puts each (hidden) paper by its concepts; a focus page, papers shown, lays out all it draws."""
+    if papers_shown:
+        return layout(nx.Graph(view.to_undirected(as_view=True)))
+    at = layout(linked)
+    spread = random.Random(SEED)
+    for node in sorted(n for n in view if n not in at):
+        near = [at[c] for c in view.succ[node] if c in linked]
+        x, y = (sum(p[0] for p in near) / len(near), sum(p[1] for p in near) / len(near)) if near else (0, 0)
+        at[node] = (round(x + spread.uniform(-40, 40)), round(y + spread.uniform(-40, 40)))
+    return at
+
+
+def _fonts(view: nx.MultiDiGraph, importance: dict[str, float], labels: int) -> dict[str, int]:
+    """Label sizes in canvas units: the `labels` most important concepts from 40 down to 22,
+    the other concepts from 18 down to 8, papers 8. The page hides a label drawn under 8
+    pixels (drawThreshold), so the first view, which fits the layout's EXTENT, shows the
+    first ones and zooming in shows the rest."""
+    ranked = sorted((n for n in view if view.nodes[n]["kind"] == "concept"), key=lambda n: (-importance[n], n))
+    fonts = dict.fromkeys(view, 8)
+    rest = max(len(ranked) - labels, 1)
+    for rank, node in enumerate(ranked):
+        fonts[node] = round(40 - 18 * rank / labels) if rank < labels else round(18 - 10 * (rank - labels) / rest)
+    return fonts
+
+
+def _years(graph: nx.MultiDiGraph, node: str) -> dict[int, int]:
+    """{year: papers} of a concept's papers, or of the paper itself; papers with no year left out."""
+    if graph.nodes[node]["kind"] == "paper":
+        year = graph.nodes[node].get("year")
+        return {year: 1} if year else {}
+    found: dict[int, int] = {}
+    for paper, keys in graph.pred[node].items():
+        if "mentions" in keys and (year := graph.nodes[paper].get("year")):
+            found[year] = found.get(year, 0) + 1
+    return found
+
+
+def _span(years: Iterable[dict[int, int]]) -> tuple[int, int] | None:
+    seen = [y for counts in years for y in counts]
+    return (min(seen), max(seen)) if seen else None
+
+
+def _cluster_legend(view: nx.MultiDiGraph, cluster: dict[str, int], names: dict[int, str]) -> list[dict]:
+    """{number, colour, name} per coloured cluster, named as the build named it (its most
+    distinctive concepts, `kg.linking.clusters`) or else by its three concepts with the most
+    papers; the clusters past the palette are one grey "other" entry (number -1)."""
+    members: dict[int, list[str]] = {}
+    for node, number in cluster.items():
+        members.setdefault(min(number, len(CLUSTER_COLOURS)), []).append(node)
+    entries = []
+    for number, nodes in sorted(members.items()):
+        top = sorted(nodes, key=lambda n: (-view.nodes[n]["papers"], view.nodes[n]["label"]))[:3]
+        name = names.get(number) or ", ".join(view.nodes[n]["label"] for n in top)
+        other = number == len(CLUSTER_COLOURS)
+        entries.append({"number": -1 if other else number, "colour": cluster_colour(None if other else number),
+                        "name": f"other ({len(nodes)} concepts)" if other else name})
+    return entries
 
 
 def _rank(graph: nx.MultiDiGraph, nodes: set[str]) -> list[str]:
@@ -165,17 +256,13 @@ def find_node(graph: nx.MultiDiGraph, text: str) -> str:
 
 
 def _importance(view: nx.MultiDiGraph, rule: str) -> dict[str, float]:
+    """What sizes a node and ranks its label: papers mentioning a concept (papers by their
+    links), links, or PageRank."""
     if rule == "pagerank" and view.number_of_nodes():
         return nx.pagerank(nx.Graph(view.to_undirected(as_view=True)))
+    if rule == "papers":
+        return {n: float(d["papers"] if d["kind"] == "concept" else view.degree(n)) for n, d in view.nodes(data=True)}
     return {n: float(view.degree(n)) for n in view}
-
-
-def _communities(view: nx.MultiDiGraph) -> dict[str, int]:
-    """Louvain communities (fixed seed, so the same graph gets the same colours)."""
-    simple = nx.Graph(view.to_undirected(as_view=True))
-    groups = nx.community.louvain_communities(simple, seed=42) if simple.number_of_edges() else [set(simple)]
-    ordered = sorted(groups, key=lambda g: (-len(g), min(g)))
-    return {n: i for i, group in enumerate(ordered) for n in group}
 
 
 def _width(key: str, data: dict) -> float:
@@ -186,13 +273,13 @@ def _width(key: str, data: dict) -> float:
     return 2
 
 
-def _render(net: Network, heading: str, focus: str | None) -> str:
+def _render(net: Network, heading: str, focus: str | None, legend: dict) -> str:
     pyvis_templates = Path(str(resources.files("pyvis") / "templates"))
     ours = Path(str(resources.files("kg.exporters") / "templates"))
     env = Environment(loader=ChoiceLoader([FileSystemLoader(ours), FileSystemLoader(pyvis_templates)]), autoescape=True)
     nodes, edges_, _, _, _, options = net.get_network_data()
     return env.get_template("graph.html").render(nodes=nodes, edges=edges_, heading=heading, options=options,
-                                                 legend=LEGEND, focus=focus)
+                                                 legend=legend, focus=focus, other=OTHER)
 
 
 def _node(graph: nx.MultiDiGraph, iri: str) -> dict:
@@ -204,7 +291,7 @@ def _paper_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     found = sorted(graph.nodes[c]["label"] for c, keys in graph.succ[iri].items() if "mentions" in keys)
     title = data["title"]
     return dict(label=title if len(title) <= 40 else title[:38] + "…", title=title, color=COLOURS["paper"],
-                shape="dot", kind="paper", group_type="paper", full_label=title,
+                shape=SHAPES["paper"], kind="paper", group_type="paper", full_label=title,
                 sections=[["Authors", [", ".join(_capped(data["authors"]))] if data.get("authors") else []],
                           ["Year", [str(data["year"])] if data.get("year") else []],
                           ["Venue", [data["venue"]] if data.get("venue") else []],
@@ -248,6 +335,6 @@ def _concept_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
     titles = _capped(titles, heapq.nsmallest(MAX_LISTED, titles))  # not a full sort: 10^4 titles or more
     sentences = _evidence(m for _, d in mentioning[:MAX_LISTED] for m in d["mentions"])
     return dict(label=data["label"], title=f"{data['label']} ({data['type'].replace('_', ' ')}, {data['papers']} papers)",
-                color=COLOURS[data["type"]], shape="dot", kind="concept", group_type=data["type"],
+                color=COLOURS[data["type"]], shape=SHAPES[data["type"]], kind="concept", group_type=data["type"],
                 ctype=data["type"].replace("_", " "), full_label=data["label"],
                 sections=[["Papers", titles], ["Evidence", sentences], ["Also called", data["alt_labels"]]])

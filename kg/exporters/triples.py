@@ -14,16 +14,16 @@ in memory (`to_rdf`).
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import networkx as nx
 
 from ..graph import concepts, edges, papers
+from ..graph.coauthors import coauthorship, people
 from ..linking.clusters import LABEL_SIZE, clusters
-from ..linking.iris import (burst_iri, cooccurrence_iri, evidence_iri, mention_iri, normalise_doi, normalise_pmid,
-                            person_iri, scheme_iri, statement_iri)
+from ..linking.iris import (burst_iri, coauthorship_iri, cooccurrence_iri, evidence_iri, mention_iri, normalise_doi,
+                            normalise_pmid, person_iri, scheme_iri, statement_iri)
 from ..namespaces import KG
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -155,18 +155,24 @@ def _authors(paper: str, names: list[str]) -> Iterator[str]:
 
 def _people(graph: nx.MultiDiGraph) -> Iterator[str]:
     """Each author once, as a schema:Person with one schema:name; spellings that mint the
-    same IRI ("Jorg Muller" beside "Jörg Müller") become schema:alternateName."""
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for _, data in papers(graph, stubs=True):
-        for name in data.get("authors", []):
-            if name.strip():
-                spellings[person_iri(name)][name] += 1
-    for person, names in sorted(spellings.items()):
-        ranked = sorted(names, key=lambda n: (-names[n], n.isascii(), n))
+    same IRI ("Jorg Muller" beside "Jörg Müller") become schema:alternateName. Then who
+    wrote with whom: `a kg:coauthorWith b` (smaller IRI first) and a kg:Coauthorship with
+    the number of joint papers and the papers (graph.coauthors says who is one person)."""
+    for person, names in people(graph).items():
         yield triple(iri(person), _A, f"<{SCHEMA}Person>")
-        yield triple(iri(person), f"<{SCHEMA}name>", text(ranked[0]))
-        for other in sorted(ranked[1:]):
+        yield triple(iri(person), f"<{SCHEMA}name>", text(names[0]))
+        for other in names[1:]:
             yield triple(iri(person), f"<{SCHEMA}alternateName>", text(other))
+    links = coauthorship(graph)
+    for a, b in sorted(tuple(sorted(pair)) for pair in links.edges()):
+        node, joint = iri(coauthorship_iri(a, b)), links.edges[a, b]["papers"]
+        yield triple(iri(a), kg("coauthorWith"), iri(b))
+        yield triple(node, _A, kg("Coauthorship"))
+        yield triple(node, kg("person"), iri(a))
+        yield triple(node, kg("person"), iri(b))
+        yield triple(node, kg("paperCount"), number(len(joint)))
+        for paper in joint:
+            yield triple(node, kg("jointPaper"), iri(paper))
 
 
 def _concept(node: str, data: dict) -> Iterator[str]:

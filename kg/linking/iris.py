@@ -157,9 +157,18 @@ def mention_iri(paper: str, field: str, start: int, end: int) -> str:
 
 def cooccurrence_iri(a: str, b: str) -> str:
     """IRI of the co-occurrence of two concepts, the same whichever order they come in."""
+    return _pair_iri("cooccurrence", a, b)
+
+
+def coauthorship_iri(a: str, b: str) -> str:
+    """IRI of the co-authorship of two people, the same whichever order they come in."""
+    return _pair_iri("coauthorship", a, b)
+
+
+def _pair_iri(kind: str, a: str, b: str) -> str:
     first, second = sorted((a, b))
     digest = hashlib.sha1(f"{first} {second}".encode("utf-8")).hexdigest()[:16]
-    return f"{BASE}cooccurrence/{digest}"
+    return f"{BASE}{kind}/{digest}"
 
 
 def scheme_iri(ctype: str) -> str:
