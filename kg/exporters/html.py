@@ -40,8 +40,8 @@ from ..errors import KgError
 from ..graph import edges
 from ..model import Mention
 from . import atomic_write
-from .conceptmap import CLUSTER_COLOURS, OTHER, SEED, cluster_colour, clusters, layout, mean_year, year_colour
 from ..linking.clusters import clusters as theme_clusters
+from .conceptmap import CLUSTER_COLOURS, OTHER, SEED, cluster_colour, clusters, layout, mean_year, year_colour
 
 COLOURS = {"paper": "#9aa5b1", "method": "#e8743b", "dataset": "#19a979", "modality": "#5899da",
            "brain_region": "#c23b80"}
