@@ -19,6 +19,7 @@ from kg.api import build_model
 from kg.linking import similarity
 from kg.linking.similarity import (DIGITS, MIN_SHARED, TEXT_MIN, THRESHOLD, TOP, add_similarity, finish_similarity,
                                    hub_limit, pairs_process, start_similarity, text_gate)
+from kg.linking.wording import pair_cosines, text_vectors
 
 
 def reference_similarity(graph: nx.MultiDiGraph, threshold: float = THRESHOLD, top: int = TOP) -> dict:
@@ -149,7 +150,7 @@ def test_example_corpus_links_match_the_reference(example_graph):
     graph = example_graph.copy()
     graph.remove_edges_from([(a, b, k) for a, b, k in graph.edges(keys=True) if k == "similarTo"])
     expected = reference_similarity(graph)
-    assert len(expected) > 50
+    assert len(expected) > 40
     add_similarity(graph)
     assert_same_links(expected, graph)
     assert similarity_edges(graph) == similarity_edges(example_graph)
@@ -173,7 +174,7 @@ def test_pairs_found_in_a_second_process_are_the_same(example_graph, monkeypatch
 def test_skewed_synthetic_links_match_the_reference():
     graph = synthetic_graph(2000, 1500, seed=1, per_paper=6)
     expected = reference_similarity(graph)
-    assert len(expected) > 500
+    assert len(expected) > 300
     add_similarity(graph)
     assert_same_links(expected, graph)
 
@@ -231,7 +232,7 @@ def test_synthetic_links_with_abstracts_match_the_reference():
     graph = synthetic_graph(1500, 1000, seed=2, per_paper=6, words=30)
     expected = reference_similarity(graph)
     without_gate = reference_similarity(synthetic_graph(1500, 1000, seed=2, per_paper=6))
-    assert 100 < len(expected) < len(without_gate) / 2
+    assert 50 < len(expected) < len(without_gate) / 2
     add_similarity(graph)
     assert_same_links(expected, graph)
 
@@ -292,3 +293,25 @@ def test_pair_without_abstract_is_judged_by_concepts_alone():
     specific = ["lottery-ticket-pruning", "imagenet"]
     graph = hand_made_graph((HUBS + specific, PRUNING), (HUBS + specific, ""))
     assert list(pair_links(graph)) == [("A", "B")]
+
+
+def test_pair_sharing_two_of_many_concepts_is_not_linked():
+    """Two shared specific concepts among A's fourteen: concept cosine 0.31, under the threshold of 0.35."""
+    specific = ["lottery-ticket-pruning", "imagenet"]
+    many = HUBS + specific + [f"own-a{i}" for i in range(12)]
+    assert pair_links(hand_made_graph((many, PRUNING), (HUBS + specific, TICKETS))) == {}
+    graph = hand_made_graph((many, PRUNING), (HUBS + specific, TICKETS))
+    add_similarity(graph, threshold=0.3)
+    assert [round(d["weight"], 2) for _, _, k, d in graph.edges(keys=True, data=True) if k == "similarTo"] == [0.31]
+
+
+def test_text_vectors_are_float32_unit_rows_with_float64_cosines():
+    texts = [("t", PRUNING), ("u", TICKETS), ("v", ENERGY), ("w", ENERGY + " pruning")]
+    vectors = text_vectors(texts + [(f"f{i}", f"filler{i}") for i in range(6)])  # common words are left out
+    assert vectors.dtype == np.float32 and vectors.indices.dtype == np.int32
+    assert np.allclose(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()[:4], 1.0, atol=1e-6)
+    many = np.arange(40_000) % 4  # more pairs than one chunk
+    cosines = pair_cosines(vectors, many, (many + 1) % 4)
+    assert cosines.dtype == np.float64
+    dense = vectors.toarray().astype(np.float64)
+    assert np.allclose(cosines, (dense[many] * dense[(many + 1) % 4]).sum(axis=1), atol=1e-7)
