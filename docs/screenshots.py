@@ -3,6 +3,11 @@
 
     kg build examples/corpus -o build/ && python docs/screenshots.py build/
 
+and of the dated corpus (docs/dated-map.png, docs/dated-time.png: the map coloured by mean
+year, the report's clusters and time sections):
+
+    kg build ../shared/dated/scierc_dated.jsonl -o build-dated/ && python docs/screenshots.py build-dated/ --dated
+
 Uses Debian's headless Chromium through Playwright, as the browser tests do.
 """
 from __future__ import annotations
@@ -34,5 +39,22 @@ def main(build: Path) -> None:
         browser.close()
 
 
+def dated(build: Path) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        page.goto((build / "graph.html").resolve().as_uri())
+        page.wait_for_timeout(500)
+        page.select_option("#colour-by", "year")
+        page.wait_for_timeout(300)
+        page.screenshot(path=HERE / "dated-map.png")
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.goto((build / "report.html").resolve().as_uri())
+        page.locator("#time").scroll_into_view_if_needed()
+        page.screenshot(path=HERE / "dated-time.png", full_page=False)
+        browser.close()
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "build"))
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "build")
+    (dated if "--dated" in sys.argv[2:] else main)(target)
