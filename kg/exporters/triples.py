@@ -286,6 +286,8 @@ def _links(graph: nx.MultiDiGraph) -> Iterator[str]:
         for a, b, data in edges(graph, name):
             st = yield from _statement(a, f"{KG}{name}", b)
             yield triple(st, kg("paperCount"), number(data["papers"]))
+            if data.get("confidence") is not None:  # the highest of its evidence's
+                yield triple(st, _CONFIDENCE, number(data["confidence"]))
             yield from _evidence(st, data["evidence"])
 
 

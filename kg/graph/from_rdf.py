@@ -71,7 +71,8 @@ def _about(rdf: Graph, statement: URIRef | None, key: str) -> dict:
     if key == "similarTo" and (weight := rdf.value(statement, KG.weight)) is not None:
         return {"weight": float(weight)}
     if key in ("evaluatedOn", "appliedTo", "recordedFrom") and (count := rdf.value(statement, KG.paperCount)) is not None:
-        return {"papers": int(count)}
+        confidence = rdf.value(statement, KG.confidence)
+        return {"papers": int(count), **({"confidence": float(confidence)} if confidence is not None else {})}
     return {}
 
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from ..errors import KgError
@@ -142,6 +143,10 @@ def _rule_family(rule: str) -> str:
 def candidates(occurrences: Sequence[Occurrence], relations: Sequence[Relation] | None = None) -> list[Candidate]:
     """Every candidate of one paper, with its features, in a stable order."""
     relations = load_relations() if relations is None else relations
+    types = {occ.type for occ in occurrences}
+    relations = [r for r in relations if r.subject_type in types and r.object_type in types]
+    if not relations:  # most papers of a large corpus: nothing to read
+        return []
     words = load_words()
     sentences: dict[tuple[str, int], _Sentence] = {}
     rules: dict[str, str] = {}
@@ -159,7 +164,8 @@ def candidates(occurrences: Sequence[Occurrence], relations: Sequence[Relation] 
         if occ.type == "modality" and occ.mentions:  # a small closed set: its name and family are features
             names[occ.concept] = occ.mentions[0].text.lower()
             family[occ.concept] = occ.families or ("unknown",)
-    own = {occ.concept: _own_kind(occ, words) for occ in occurrences}
+    subject_types = {r.subject_type for r in relations}
+    own = {occ.concept: _own_kind(occ, words) if occ.type in subject_types else () for occ in occurrences}
     context = "context:" + context_of(" ".join(s.text for s in sentences.values()).lower())
     by_type: dict[str, list[Occurrence]] = {}
     for occ in occurrences:
@@ -172,17 +178,23 @@ def candidates(occurrences: Sequence[Occurrence], relations: Sequence[Relation] 
         if not wanted:
             continue
         s.tokenize()
+        toks = [t[2] for t in s.tokens]
         token_spans = {c: [s.token_range(a, b) for a, b in spans] for c, spans in s.spans.items()}
         for rel in wanted:
+            base = _sentence_features(rel, s, toks, words)
             objects = sorted(c for c, t in s.types.items() if t == rel.object_type)
             inside = sorted(c for c, t in s.types.items() if t == rel.subject_type)
             outside = sorted(o.concept for o in by_type.get(rel.subject_type, ())
                              if o.concept not in s.types and (own[o.concept] or rel.name == "recordedFrom"))
             for obj in objects:
+                about_obj = _outside_features(base, toks, token_spans[obj][0], words) if outside else []
                 for subj in inside + outside:
                     if subj == obj:
                         continue
-                    feats = _features(rel, s, token_spans, subj, obj, subj in s.types, own[subj], rules, words)
+                    inner = subj in s.types
+                    feats = _features(rel, s, token_spans, subj, obj, inner, own[subj], rules, words, toks, base)
+                    if not inner:
+                        feats = about_obj + feats
                     for role, c in (("s", subj), ("o", obj)):
                         if c in names:
                             feats.append(f"{role}_name:{names[c]}")
@@ -210,7 +222,11 @@ def _after_proposal(m: Mention, words: Words) -> bool:
     """A proposal verb at most three words before the mention, no comma between ("we
     propose a novel FooNet"; not the "convolutional network" of "we propose FooNet, a
     convolutional network")."""
-    before = [w.lower() for w in _TOKEN.findall(m.sentence[:m.start - m.sentence_start])][-4:]
+    prefix = m.sentence[:m.start - m.sentence_start]
+    lower = prefix.lower()
+    if not any(verb in lower for verb in words.proposal):  # most mentions: no verb at all
+        return False
+    before = [w.lower() for w in _TOKEN.findall(prefix)][-4:]
     for i, w in enumerate(before):
         if w in words.proposal and not {",", ";", ":"} & set(before[i + 1:]):
             return True
@@ -221,12 +237,10 @@ def _bucket(n: int) -> str:
     return "0" if n == 0 else "1" if n == 1 else "2" if n == 2 else "3-5" if n <= 5 else "6-10" if n <= 10 else "11+"
 
 
-def _features(rel: Relation, s: _Sentence, spans: dict[str, list[tuple[int, int]]], subj: str, obj: str,
-              inside: bool, own: tuple[str, ...], rules: dict[str, str], words: Words) -> list[str]:
-    toks = [t[2] for t in s.tokens]
+def _sentence_features(rel: Relation, s: _Sentence, toks: list[str], words: Words) -> list[str]:
+    """The features a sentence gives every candidate of `rel` in it (made once per sentence)."""
     lower = set(toks)
-    f = ["bias", f"field:{s.field}", f"s_rule:{rules.get(subj, '')}", f"o_rule:{rules.get(obj, '')}"]
-    f += [f"own:{kind}" for kind in own]
+    f = [f"field:{s.field}"]
     if lower & words.self_reference:
         f.append("self")
         if any(a in _OWN_DETERMINERS and words.own_work & set(toks[i + 1:i + 4]) for i, a in enumerate(toks)):
@@ -240,15 +254,27 @@ def _features(rel: Relation, s: _Sentence, spans: dict[str, list[tuple[int, int]
     n_obj = sum(1 for c, t in s.types.items() if t == rel.object_type)
     n_subj = sum(1 for c, t in s.types.items() if t == rel.subject_type)
     f += [f"n_obj:{_bucket(n_obj)}", f"n_subj:{_bucket(n_subj)}"]
-    f += [f"w:{w}" for w in sorted(lower) if w.isalpha()]
-    if not inside:  # weighed apart from the pairs in one sentence: "out:" features
-        o = spans[obj][0]
-        f += _window("o", toks, o)
-        if any(w in words.negation for w in toks[max(0, o[0] - 4):o[0]]):
-            f.append("negation_before_o")
-        if any(w in words.stimulus for w in toks[max(0, o[0] - 3):o[1] + 3]):
-            f.append("stimulus_near_o")
-        return ["bias", "outside"] + [f"out:{x}" for x in f[1:]]
+    return f + [f"w:{w}" for w in sorted(lower) if w.isalpha()]
+
+
+def _outside_features(base: list[str], toks: list[str], o: tuple[int, int], words: Words) -> list[str]:
+    """What a sentence says of an object whose subject it does not name ("out:" features,
+    weighed apart from the pairs in one sentence; made once per object)."""
+    f = base + _window("o", toks, o)
+    if any(w in words.negation for w in toks[max(0, o[0] - 4):o[0]]):
+        f.append("negation_before_o")
+    if any(w in words.stimulus for w in toks[max(0, o[0] - 3):o[1] + 3]):
+        f.append("stimulus_near_o")
+    return ["bias", "outside"] + [f"out:{x}" for x in f]
+
+
+def _features(rel: Relation, s: _Sentence, spans: dict[str, list[tuple[int, int]]], subj: str, obj: str,
+              inside: bool, own: tuple[str, ...], rules: dict[str, str], words: Words, toks: list[str],
+              base: list[str]) -> list[str]:
+    f = [f"s_rule:{rules.get(subj, '')}", f"o_rule:{rules.get(obj, '')}"] + [f"own:{kind}" for kind in own]
+    if not inside:
+        return [f"out:{x}" for x in f]
+    f = ["bias", *f, *base]
     # the two mentions closest to each other
     sa, oa = min(((a, b) for a in spans[subj] for b in spans[obj]), key=lambda p: (_gap(*p), p))
     lo, hi = (sa[1], oa[0]) if sa[0] <= oa[0] else (oa[1], sa[0])
@@ -343,7 +369,7 @@ class RelationModel:
 
     def probability(self, candidate: Candidate) -> float:
         w = self.weights.get(candidate.relation, {})
-        z = sum(w.get(f, 0.0) for f in candidate.features)
+        z = sum(map(w.get, candidate.features, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def judge(self, found: Iterable[Candidate], vetoes: dict[str, frozenset[str]] = VETOES) -> Iterator[Candidate]:
