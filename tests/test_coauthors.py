@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 
+import networkx as nx
 import pytest
 
 from conftest import ROOT, write
 from kg.api import build, validate
-from kg.graph.coauthors import coauthorship
+from kg.graph.coauthors import MAX_AUTHORS, coauthorship
 from kg.graph.from_rdf import read_graph
 from kg.linking.iris import person_iri
 from kg.query import load_graph, run_query
@@ -90,3 +91,12 @@ def test_coauthors_query_ranks_pairs_by_joint_papers(authored):
     assert rows[0] == ["Ada Lovelace", "Charles Babbage", "2", "Analytical engines"]
     assert len(rows) == 7 and all(r[2] == "1" for r in rows[1:])
     assert ["Grace Hopper", "JOHN SMITH", "1", "Compilers for all"] in rows  # one spelling each: the first sorted
+
+
+def test_a_paper_with_more_authors_than_the_cap_links_none_of_them():
+    graph = nx.MultiDiGraph()
+    graph.add_node("p1", kind="paper", stub=False, authors=[f"Ann Author{i}" for i in range(MAX_AUTHORS + 1)])
+    graph.add_node("p2", kind="paper", stub=False, authors=["Ann Author1", "Bo Writer"])
+    net = coauthorship(graph)
+    assert net.number_of_nodes() == MAX_AUTHORS + 2 and net.nodes[person_iri("Ann Author1")]["papers"] == 2
+    assert set(map(frozenset, net.edges)) == {frozenset((person_iri("Ann Author1"), person_iri("Bo Writer")))}

@@ -7,9 +7,8 @@ of the co-occurrence graph stay near the continent, as ForceAtlas2's gravity kee
 dense and vectorised with NumPy: NetworkX's spring layout switches to a per-node Python
 loop past 500 nodes (7 s for the example corpus's 690 concepts; this takes under one).
 
-Colours: by cluster (`clusters`, the one function the page asks; it prefers a `cluster`
-id kept on the concept nodes and falls back on seeded Louvain communities of the
-co-occurrence graph), by mean publication year (a blue-to-yellow ramp), or by type.
+Colours: by cluster (the build's clusters, `kg.linking.clusters`, as in the report, the RDF
+and the VOSviewer files), by mean publication year (a blue-to-yellow ramp), or by type.
 """
 from __future__ import annotations
 
@@ -66,24 +65,6 @@ def _moves(pos: np.ndarray, pull: np.ndarray, mass: np.ndarray, limit: float) ->
     push -= (GRAVITY * mass)[:, None] * pos
     length = np.maximum(np.linalg.norm(push, axis=1), 1e-6)
     return push * (np.minimum(length, limit) / length)[:, None]
-
-
-def clusters(graph: nx.Graph) -> dict[str, int]:
-    """A cluster number per node, 0 for the largest: the model's `cluster` ids where every
-    node has one, else Louvain communities (fixed seed, so the same graph gets the same
-    clusters) of the weighted graph, ties by size then smallest IRI."""
-    kept = {n: d["cluster"] for n, d in graph.nodes(data=True) if d.get("cluster") is not None}
-    if graph.number_of_nodes() and len(kept) == graph.number_of_nodes():
-        groups: dict = {}
-        for n, c in kept.items():
-            groups.setdefault(c, set()).add(n)
-        found = list(groups.values())
-    elif graph.number_of_edges():
-        found = nx.community.louvain_communities(graph, weight="weight", seed=42)
-    else:
-        found = [set(graph)] if len(graph) else []
-    ordered = sorted(found, key=lambda g: (-len(g), min(g)))
-    return {n: i for i, group in enumerate(ordered) for n in group}
 
 
 def cluster_colour(number: int | None) -> str:

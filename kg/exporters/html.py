@@ -41,7 +41,7 @@ from ..graph import edges
 from ..model import Mention
 from . import atomic_write
 from ..linking.clusters import clusters as theme_clusters
-from .conceptmap import CLUSTER_COLOURS, OTHER, SEED, cluster_colour, clusters, layout, mean_year, year_colour
+from .conceptmap import CLUSTER_COLOURS, OTHER, SEED, cluster_colour, layout, mean_year, year_colour
 
 COLOURS = {"paper": "#9aa5b1", "method": "#e8743b", "dataset": "#19a979", "modality": "#5899da",
            "brain_region": "#c23b80"}
@@ -83,9 +83,10 @@ def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlO
     view = select_view(graph, options)
     center = find_node(_drawable(graph), options.focus) if options.focus else None
     linked = _cooccurrence(view)
-    themes = {c: cl.number - 1 for cl in theme_clusters(graph) for c in cl.concepts}  # the report's and RDF's
-    cluster = {n: themes[n] for n in linked if n in themes} if themes else clusters(linked)
-    names = {cl.number - 1: cl.label.replace("; ", ", ") for cl in theme_clusters(graph)}
+    found = theme_clusters(graph)  # the report's, the RDF's and the VOSviewer files'
+    number = {c: cl.number - 1 for cl in found for c in cl.concepts}
+    cluster = {n: number[n] for n in linked if n in number}
+    names = {cl.number - 1: cl.label.replace("; ", ", ") for cl in found}
     years = {n: _years(graph, n) for n in view}
     span = _span(years.values())
     positions = _positions(view, linked, papers_shown=center is not None)
@@ -126,8 +127,8 @@ def export_html(graph: nx.MultiDiGraph, dest: Path, options: HtmlOptions = HtmlO
 def _cooccurrence(view: nx.MultiDiGraph) -> nx.Graph:
     """The concepts of the view, linked by the papers that mention both (weight), the same
     whether the model was built or read back from graph.ttl."""
-    linked = nx.Graph()  # in IRI order: seeded Louvain still follows the order it is given
-    linked.add_nodes_from((n, {"cluster": d.get("cluster")}) for n, d in sorted(view.nodes(data=True)) if d["kind"] == "concept")
+    linked = nx.Graph()  # in IRI order: the seeded layout follows the order it is given
+    linked.add_nodes_from(n for n, d in sorted(view.nodes(data=True)) if d["kind"] == "concept")
     linked.add_edges_from((a, b, {"weight": d["weight"]}) for a, b, d in edges(view, "cooccurs"))
     return linked
 

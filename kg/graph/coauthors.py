@@ -10,6 +10,11 @@ dcterms:creator links use. A full name is the identity, with case, accents and
 punctuation ignored ("Jörg Müller" = "Jorg Muller"); initials are never expanded, so
 "J. Smith" and "John Smith" stay two people. The readers keep no author identifiers
 (ORCID, OpenAlex or S2 author ids) today; where one is kept, it is the identity to use.
+
+A paper with more than `MAX_AUTHORS` (25) authors links none of them, as VOSviewer's
+co-authorship maps do by default: a consortium paper says little about who works with
+whom, and its 3,000 authors would make 4.5 million links on their own (the stress shape
+of bench/stress.py ran a build out of memory).
 """
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ import networkx as nx
 
 from ..linking.iris import person_iri
 from .build import papers
+
+MAX_AUTHORS = 25  # VOSviewer's default "maximum number of authors per document"
 
 
 def people(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
@@ -37,9 +44,10 @@ def people(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     return named
 
 
-def coauthorship(graph: nx.MultiDiGraph) -> nx.Graph:
+def coauthorship(graph: nx.MultiDiGraph, max_authors: int = MAX_AUTHORS) -> nx.Graph:
     """People (person IRIs; `name`, `papers` written) linked where they wrote papers
-    together: `weight` the number of joint papers, `papers` their IRIs in order."""
+    together: `weight` the number of joint papers, `papers` their IRIs in order. Papers
+    with more than `max_authors` authors count as written, not as links."""
     net = nx.Graph()
     for person, names in people(graph).items():
         net.add_node(person, name=names[0], papers=0)
@@ -47,6 +55,8 @@ def coauthorship(graph: nx.MultiDiGraph) -> nx.Graph:
         byline = sorted({person_iri(name) for name in data.get("authors") or [] if name.strip()})
         for person in byline:
             net.nodes[person]["papers"] += 1
+        if len(byline) > max_authors:
+            continue
         for a, b in combinations(byline, 2):
             if net.has_edge(a, b):
                 net.edges[a, b]["papers"].append(paper)
