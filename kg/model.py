@@ -25,6 +25,9 @@ class Paper:
     year: int | None = None
     venue: str | None = None
     authors: list[str] = field(default_factory=list)
+    # Each author's identifiers ("orcid:...", "openalex:A...", "s2:..."), parallel to
+    # `authors`; empty when the record gave none (graph.coauthors says who is one person).
+    author_ids: list[list[str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)  # DOIs, arXiv ids, OpenAlex ids or titles
 

@@ -108,6 +108,11 @@ def paper(key: str, source: str, **fields) -> Paper:
     return Paper(sources=[source], **fields)
 
 
+def ids(kind: str, *values: str) -> list[list[str]]:
+    """Each author's identifiers as a reader keeps them ("openalex:A1", ...), one per author."""
+    return [[f"{kind}:{v}"] for v in values]
+
+
 def read(name: str, **kw) -> list[Paper]:
     return list(read_paths([FORMATS / name], problems=[], **kw))
 
@@ -167,14 +172,17 @@ def test_openalex_rebuilds_abstracts_and_keeps_work_ids():
     s = "openalex_works.json"
     assert read(s) == [
         paper("A", s, id="W4200000001", doi=DOI_A, pmid="35100001", year=2022, venue="Neuron",
-              url="https://doi.org/" + DOI_A, authors=A_AUTHORS, references=["W2100000099", "W2200000098"]),
+              url="https://doi.org/" + DOI_A, authors=A_AUTHORS, author_ids=ids("openalex", *"A5000000011 A5000000012 A5000000013".split()),
+              references=["W2100000099", "W2200000098"]),
         paper("C", s, id="W4320000003", doi=DOI_C, pmid="36200003", year=2023, venue="NeuroImage",
-              url="https://doi.org/" + DOI_C, authors=C_AUTHORS, references=["W4200000001"]),
+              url="https://doi.org/" + DOI_C, authors=C_AUTHORS, author_ids=ids("openalex", *"A5000000031 A5000000032 A5000000033".split()),
+              references=["W4200000001"]),
         paper("D", s, id="W3170000004", doi="10.5555/kgtest.2021.0004", year=2021, venue="eLife",
-              url="https://doi.org/10.5555/kgtest.2021.0004", authors=["Diego Castellanos", "Marta Wójcik"]),
+              url="https://doi.org/10.5555/kgtest.2021.0004", authors=["Diego Castellanos", "Marta Wójcik"],
+              author_ids=ids("openalex", "A5000000041", "A5000000042")),
         paper("G", s, id="W4390000007", doi="10.5555/kgtest.2024.0007", year=2024, venue="Nature",
               url="https://doi.org/10.5555/kgtest.2024.0007", authors=["Lena Fischer", "Marcus O. Adeyemi"],
-              references=["W4200000001", "W4320000003", "W2100000099"]),
+              author_ids=ids("openalex", "A5000000071", "A5000000072"), references=["W4200000001", "W4320000003", "W2100000099"]),
     ]
 
 
@@ -185,13 +193,14 @@ def test_s2_batch_reads_external_ids_and_references():
                   "0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e", "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b")
     assert read(s) == [
         paper("A", s, id=a, doi=DOI_A, arxiv="2104.07001", pmid="35100001", year=2022, venue="Neuron", url=url(a),
-              authors=A_AUTHORS),
+              authors=A_AUTHORS, author_ids=ids("s2", "1700000011", "1700000012", "1700000013")),
         paper("B", s, id=b, arxiv="2201.05432", year=2022, venue="arXiv.org", url=url(b),
-              authors=["Priya Raman", "Tomás Herrera"]),
+              authors=["Priya Raman", "Tomás Herrera"], author_ids=ids("s2", "1700000123", "1700000124")),
         paper("D", s, title=TITLES["D"] + " v2", abstract="", id=d, year=2021, url=url(d),
-              authors=["D. Castellanos", "M. Wójcik"]),
+              authors=["D. Castellanos", "M. Wójcik"], author_ids=ids("s2", "1700000004", "1700000005")),
         paper("H", s, id=h, arxiv="2306.11223", year=2023, venue="Neural Information Processing Systems", url=url(h),
               authors=["Hannah Kim", "Dmitri Volkov", "Aisha Bello"],
+              author_ids=ids("s2", "1700000456", "1700000457", "1700000458"),
               references=[DOI_A, "2201.05432", "e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8",
                           "Shape bias in human object recognition: a psychophysical benchmark"]),
     ]

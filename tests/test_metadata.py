@@ -20,7 +20,7 @@ from kg.cli import main
 from kg.exporters.html import export_html
 from kg.graph import build_graph
 from kg.graph.from_rdf import read_graph
-from kg.linking.iris import person_iri
+from kg.linking.iris import person_id_iri, person_iri
 from kg.model import Paper
 from kg.namespaces import KG
 from kg.query.sparql import run_query
@@ -71,7 +71,11 @@ def test_authors_are_people_with_names_in_byline_order(rdf):
           ?st rdf:subject ?paper ; rdf:predicate dcterms:creator ; rdf:object ?person ; kg:authorPosition ?position .
         }} ORDER BY ?position""")
     assert rows == [[name, str(i)] for i, name in enumerate(A_AUTHORS, start=1)]
-    assert URIRef(person_iri("Jörg Müller")) in set(rdf.objects(paper(rdf, A_DOI), DCTERMS.creator))
+    # OpenAlex gives each author an id: that is the person, whatever the other records spell.
+    muller = URIRef(person_id_iri("openalex:A5000000011"))  # S2's id for him is the same person
+    assert muller in set(rdf.objects(paper(rdf, A_DOI), DCTERMS.creator))
+    assert set(rdf.objects(muller, SCHEMA.identifier)) == {Literal("openalex:A5000000011"), Literal("s2:1700000011")}
+    assert URIRef("https://openalex.org/A5000000011") in set(rdf.objects(muller, SCHEMA.sameAs))
 
 
 def test_paper_authors_example_query_lists_bylines(rdf):
@@ -85,7 +89,9 @@ def test_paper_authors_example_query_lists_bylines(rdf):
 
 
 def test_a_person_is_one_node_across_papers(rdf):
-    herrera = URIRef(person_iri("Tomás Herrera"))  # author of B and of I
+    # Author of B (S2 gives an authorId) and of I (arXiv, a name only): the one identified
+    # Tomás Herrera of the corpus is the author of I too.
+    herrera = URIRef(person_id_iri("s2:1700000124"))
     assert len(set(rdf.subjects(DCTERMS.creator, herrera))) == 2
     assert list(rdf.objects(herrera, SCHEMA.name)) == [Literal("Tomás Herrera")]
 
@@ -143,7 +149,7 @@ def test_build_has_zero_violations(formats):
 def test_shapes_catch_broken_metadata(rdf):
     from kg.query.validate import validate
     g = Graph() + rdf
-    a, person = paper(g, A_DOI), URIRef(person_iri("Jörg Müller"))
+    a, person = paper(g, A_DOI), URIRef(person_id_iri("openalex:A5000000011"))
     g.add((person, SCHEMA.name, Literal("Another Name")))
     g.set((a, KG.pmid, Literal("PMID 35100001")))
     g.add((a, DCTERMS.issued, Literal("2023", datatype=XSD.gYear)))

@@ -61,6 +61,42 @@ def test_jsonl_and_csv_carry_metadata(tmp_path):
     assert (cs.abstract, cs.year, cs.authors) == ("A, with comma", 2020, ["Ada", "Bo"])
 
 
+
+AUTHOR_ID_RECORDS = [  # the shapes each source gives an author's identifier in
+    ("crossref.json", '[{"title": "T", "author": [{"given": "Ada", "family": "Lovelace", '
+                      '"ORCID": "http://orcid.org/0000-0002-1825-0097", "authenticated-orcid": false}, '
+                      '{"given": "Bo", "family": "Writer"}]}]'),
+    ("efetch.xml", '<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>T</ArticleTitle>'
+                   '<AuthorList><Author><LastName>Lovelace</LastName><ForeName>Ada</ForeName>'
+                   '<Identifier Source="ORCID">0000000218250097</Identifier></Author>'
+                   '<Author><LastName>Writer</LastName><ForeName>Bo</ForeName></Author></AuthorList>'
+                   '</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>'),
+    ("openalex.json", '{"results": [{"id": "https://openalex.org/W1", "title": "T", "authorships": ['
+                      '{"author": {"id": "https://openalex.org/A5000000001", "display_name": "Ada Lovelace", '
+                      '"orcid": "https://orcid.org/0000-0002-1825-0097"}}, {"author": {"display_name": "Bo Writer"}}]}]}'),
+    ("s2.json", '{"data": [{"paperId": "x", "title": "T", "authors": [{"authorId": "123", "name": "Ada Lovelace"}, '
+                '{"authorId": null, "name": "Bo Writer"}]}]}'),
+]
+EXPECTED_IDS = {"crossref.json": ["orcid:0000-0002-1825-0097"], "efetch.xml": ["orcid:0000-0002-1825-0097"],
+                "openalex.json": ["orcid:0000-0002-1825-0097", "openalex:A5000000001"], "s2.json": ["s2:123"]}
+
+
+@pytest.mark.parametrize("name, content", AUTHOR_ID_RECORDS, ids=[r[0] for r in AUTHOR_ID_RECORDS])
+def test_readers_keep_author_identifiers_in_step_with_names(tmp_path, name, content):
+    write(tmp_path / name, content)
+    (paper,) = read_paths([tmp_path / name])
+    assert paper.authors == ["Ada Lovelace", "Bo Writer"]
+    assert paper.author_ids == [EXPECTED_IDS[name], []]
+
+
+def test_a_merged_paper_keeps_the_identifiers_any_record_gave(tmp_path):
+    write(tmp_path / "a.bib", "@article{k, title={Place cells}, author={Lovelace, Ada and Writer, Bo}, doi={10.1/x}}\n")
+    write(tmp_path / "b.jsonl", '{"title": "Place cells", "doi": "10.1/x", "authors": '
+                                '[{"name": "Ada Lovelace", "orcid": "0000-0002-1825-0097"}]}\n')
+    ((_, paper),) = merge_papers(read_paths([tmp_path / "a.bib", tmp_path / "b.jsonl"]))
+    assert paper.authors == ["Ada Lovelace", "Bo Writer"]  # the longer byline
+    assert paper.author_ids == [["orcid:0000-0002-1825-0097"], []]  # with the other record's ORCID
+
 BAD_RECORDS = [
     ("bad.jsonl", '{"title": "ok", "abstract": "a"}\n{"title": oops}\n', "bad.jsonl:2: malformed JSON"),
     ("list.jsonl", '["title"]\n', "list.jsonl:1: expected a JSON object, got a list"),

@@ -20,10 +20,10 @@ from urllib.parse import quote
 import networkx as nx
 
 from ..graph import concepts, edges, papers
-from ..graph.coauthors import coauthorship, people
+from ..graph.coauthors import People, coauthorship, people
 from ..linking.clusters import LABEL_SIZE, clusters
 from ..linking.iris import (burst_iri, coauthorship_iri, cooccurrence_iri, evidence_iri, mention_iri, normalise_doi,
-                            normalise_pmid, person_iri, scheme_iri, statement_iri)
+                            normalise_pmid, person_id_url, scheme_iri, statement_iri)
 from ..namespaces import KG
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -89,9 +89,10 @@ def triple(s: str, p: str, o: str) -> str:
 
 def ntriples(graph: nx.MultiDiGraph) -> Iterator[str]:
     """Every triple of the graph model, one N-Triples line each."""
+    found = people(graph)
     for node, data in papers(graph, stubs=True):
-        yield from _paper(iri(node), data)
-    yield from _people(graph)
+        yield from _paper(iri(node), data, found.bylines.get(node, []))
+    yield from _people(graph, found)
     for node, data in concepts(graph):
         yield from _concept(iri(node), data)
     for paper, concept, data in edges(graph, "mentions"):
@@ -102,7 +103,7 @@ def ntriples(graph: nx.MultiDiGraph) -> Iterator[str]:
     yield from _links(graph)
 
 
-def _paper(node: str, data: dict) -> Iterator[str]:
+def _paper(node: str, data: dict, byline: list[str]) -> Iterator[str]:
     yield triple(node, _A, kg("Paper"))
     if data.get("stub"):
         yield triple(node, kg("stub"), number(True))
@@ -120,7 +121,7 @@ def _paper(node: str, data: dict) -> Iterator[str]:
         yield triple(node, f"<{SCHEMA}url>", url(data["url"]))
     if data.get("year"):
         yield triple(node, f"<{DCTERMS}issued>", year(data["year"]))
-    yield from _authors(node[1:-1], data.get("authors", []))
+    yield from _authors(node[1:-1], byline)
 
 
 def _metadata(data: dict) -> Iterator[tuple[str, str]]:
@@ -136,16 +137,16 @@ def _metadata(data: dict) -> Iterator[tuple[str, str]]:
         yield "venue", data["venue"]
 
 
-def _authors(paper: str, names: list[str]) -> Iterator[str]:
+def _authors(paper: str, people: list[str]) -> Iterator[str]:
     """`paper dcterms:creator person` per author, the byline order on the link's reification.
 
     Why this shape: the plain dcterms:creator link answers "who wrote it" and "what did they
     write" in one hop, and the order rides on the link's rdf:Statement (kg:authorPosition,
     from 1) the way every other qualified link here carries its details; an rdf:List would
     need blank nodes and path tricks to ask "who is first author", and a "A; B; C" literal
-    breaks on names holding "; ". A person listed twice keeps the first place.
+    breaks on names holding "; ". A person listed twice keeps the first place (`people`
+    are the byline's person IRIs, each once, from graph.coauthors.people).
     """
-    people = list(dict.fromkeys(person_iri(name) for name in names if name.strip()))
     for person in people:  # the links first, so Turtle groups them under the paper
         yield triple(iri(paper), f"<{DCTERMS}creator>", iri(person))
     for position, person in enumerate(people, start=1):
@@ -153,17 +154,23 @@ def _authors(paper: str, names: list[str]) -> Iterator[str]:
         yield triple(st, kg("authorPosition"), number(position))
 
 
-def _people(graph: nx.MultiDiGraph) -> Iterator[str]:
-    """Each author once, as a schema:Person with one schema:name; spellings that mint the
-    same IRI ("Jorg Muller" beside "Jörg Müller") become schema:alternateName. Then who
+def _people(graph: nx.MultiDiGraph, found: People) -> Iterator[str]:
+    """Each author once, as a schema:Person with one schema:name; other spellings of one
+    person ("Jorg Muller" beside "Jörg Müller", or two names under one ORCID) become
+    schema:alternateName, and their identifiers schema:identifier ("orcid:...") with
+    schema:sameAs their page (orcid.org, openalex.org, semanticscholar.org). Then who
     wrote with whom: `a kg:coauthorWith b` (smaller IRI first) and a kg:Coauthorship with
     the number of joint papers and the papers (graph.coauthors says who is one person)."""
-    for person, names in people(graph).items():
+    for person, names in found.names.items():
         yield triple(iri(person), _A, f"<{SCHEMA}Person>")
         yield triple(iri(person), f"<{SCHEMA}name>", text(names[0]))
         for other in names[1:]:
             yield triple(iri(person), f"<{SCHEMA}alternateName>", text(other))
-    links = coauthorship(graph)
+        for identifier in found.ids.get(person, ()):
+            yield triple(iri(person), f"<{SCHEMA}identifier>", text(identifier))
+            if page := person_id_url(identifier):
+                yield triple(iri(person), f"<{SCHEMA}sameAs>", url(page))
+    links = coauthorship(graph, found=found)
     for a, b in sorted(tuple(sorted(pair)) for pair in links.edges()):
         node, joint = iri(coauthorship_iri(a, b)), links.edges[a, b]["papers"]
         yield triple(iri(a), kg("coauthorWith"), iri(b))

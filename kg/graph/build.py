@@ -2,7 +2,8 @@
 
 Nodes are keyed by IRI; edges by (source, target, kind). Attribute schema:
 - paper node: kind="paper", title, abstract, sources, doi, arxiv, pmid, url, year, venue,
-  authors (display names, in the order of the byline)
+  authors (display names, in the order of the byline), author_ids (each author's identifiers,
+  in step with authors, or empty)
 - concept node: kind="concept", type, label, alt_labels, broader, source
   ("vocabulary" | "paper"), papers (number of papers that mention it; 0 for ancestors
   kept only for the hierarchy); concepts dated papers mention also per_year (year ->
@@ -61,7 +62,8 @@ def add_paper(graph: nx.MultiDiGraph, iri: str, paper: Paper) -> None:
     """A paper node with every piece of metadata its records carried (None where none did)."""
     graph.add_node(iri, kind="paper", title=paper.title, abstract=paper.abstract, sources=list(paper.sources),
                    doi=paper.doi, arxiv=paper.arxiv, pmid=paper.pmid, url=paper.url, year=paper.year,
-                   venue=paper.venue, authors=list(paper.authors))
+                   venue=paper.venue, authors=list(paper.authors),
+                   author_ids=[list(ids) for ids in paper.author_ids])
 
 
 def add_mentions(graph: nx.MultiDiGraph, paper_iri: str, cm: ConceptMentions) -> None:

@@ -85,18 +85,26 @@ def _papers(rdf: Graph, graph: nx.MultiDiGraph) -> None:
                        abstract=str(value(DCTERMS.abstract) or ""), stub=bool(value(KG.stub)),
                        sources=sorted(str(s) for s in rdf.objects(p, KG.sourceFile)),
                        url=text(SCHEMA.url), doi=text(KG.doi), arxiv=text(KG.arxivId), pmid=text(KG.pmid),
-                       venue=text(KG.venue), year=_year(value(DCTERMS.issued)), authors=authors.get(str(p), []))
+                       venue=text(KG.venue), year=_year(value(DCTERMS.issued)),
+                       authors=authors.get(str(p), ([], []))[0], author_ids=authors.get(str(p), ([], []))[1])
 
 
-def _authors(rdf: Graph) -> dict[str, list[str]]:
-    """Paper IRI -> author names in byline order, from the kg:authorPosition statements."""
-    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+def _authors(rdf: Graph) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Paper IRI -> (author names in byline order, their identifiers), from the
+    kg:authorPosition statements and each person's schema:identifier."""
+    found: dict[str, list[tuple[int, str, list[str]]]] = defaultdict(list)
     for st, position in rdf.subject_objects(KG.authorPosition):
         paper, person = rdf.value(st, RDF.subject), rdf.value(st, RDF.object)
         name = rdf.value(person, SCHEMA.name)
         if paper is not None and name is not None:
-            found[str(paper)].append((int(position), str(name)))
-    return {paper: [name for _, name in sorted(names)] for paper, names in found.items()}
+            ids = sorted(str(i) for i in rdf.objects(person, SCHEMA.identifier))
+            found[str(paper)].append((int(position), str(name), ids))
+    bylines = {}
+    for paper, rows in found.items():
+        rows.sort()
+        ids = [row[2] for row in rows]
+        bylines[paper] = ([row[1] for row in rows], ids if any(ids) else [])
+    return bylines
 
 
 def _year(value: Literal | None) -> int | None:

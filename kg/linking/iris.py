@@ -131,6 +131,22 @@ def person_iri(name: str) -> str:
     return f"{BASE}person/{slug(key)}-{digest}"
 
 
+def person_id_iri(identifier: str) -> str:
+    """IRI of an author known by an identifier ("orcid:0000-0002-1825-0097" ->
+    .../person/orcid/0000-0002-1825-0097): one more path segment than an IRI a name mints,
+    so the two never meet."""
+    kind, _, value = identifier.partition(":")
+    return f"{BASE}person/{kind}/{slug(value)}"
+
+
+def person_id_url(identifier: str) -> str | None:
+    """The identifier's page on the web: orcid.org, openalex.org or semanticscholar.org."""
+    kind, _, value = identifier.partition(":")
+    pages = {"orcid": "https://orcid.org/", "openalex": "https://openalex.org/",
+             "s2": "https://www.semanticscholar.org/author/"}
+    return pages[kind] + value if kind in pages else None
+
+
 def concept_iri(ctype: str, label: str) -> str:
     """IRI for a concept found in text (vocabulary concepts carry their own IRIs).
 

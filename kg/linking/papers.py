@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 
 from ..model import Paper
 from .titles import fuzzy_eligible, similar_titles
-from .iris import (normalise_arxiv, normalise_arxiv_doi, normalise_doi, normalise_match_title, normalise_pmid,
+from .iris import (normalise_arxiv, normalise_arxiv_doi, normalise_doi, normalise_match_title, normalise_pmid, person_iri,
                    normalise_title, paper_iri)
 
 ID_KINDS = ("doi", "arxiv", "pmid")
@@ -226,11 +226,23 @@ def merge_group(papers: list[Paper], keys: list[str]) -> tuple[str, Paper]:
         url=_first(p.url for p in by_version),
         year=_vote(p.year for p in published) or min((p.year for p in papers if p.year), default=None),
         venue=_vote(p.venue for p in by_version),
-        authors=list(max((p.authors for p in papers), key=lambda a: (len(a), sum(map(len, a))))),
+        **_byline(papers),
         sources=sorted({s for p in papers for s in p.sources}),
         references=list(dict.fromkeys(r for p in papers for r in p.references)),
     )
     return paper_iri(min(keys, key=_key_rank) if keys else "title:" + merged.title.strip()), merged
+
+
+def _byline(papers: list[Paper]) -> dict[str, list]:
+    """The longest author list, each author with the identifiers any record gave an author
+    of the same name (an OpenAlex record's ORCIDs onto a BibTeX record's names)."""
+    richest = max(papers, key=lambda p: (len(p.authors), sum(map(len, p.authors))))
+    known: dict[str, set[str]] = {}
+    for p in papers:
+        for name, ids in zip(p.authors, p.author_ids):
+            known.setdefault(person_iri(name), set()).update(ids)
+    ids = [sorted(known.get(person_iri(name), ())) for name in richest.authors]
+    return {"authors": list(richest.authors), "author_ids": ids if any(ids) else []}
 
 
 def _vote(values: Iterable) -> object:
@@ -242,7 +254,7 @@ def _vote(values: Iterable) -> object:
 
 def _copy(paper: Paper, keys: list[str]) -> tuple[str, Paper]:
     """A paper read once: (IRI, copy), as `merge_group` would make it, only faster."""
-    copy = replace(paper, authors=list(paper.authors), sources=sorted(set(paper.sources)),
+    copy = replace(paper, authors=list(paper.authors), author_ids=[list(ids) for ids in paper.author_ids], sources=sorted(set(paper.sources)),
                    references=list(dict.fromkeys(paper.references)))
     return paper_iri(keys[0] if keys else "title:" + paper.title.strip()), copy
 

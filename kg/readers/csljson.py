@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Paper
 from .jsondocs import read_records
-from .names import join_name
+from .names import author_ids, join_name
 from .records import Source, arxiv_id, bare_doi, field, objects
 
 
@@ -28,6 +28,7 @@ def item_fields(item: dict[str, Any]) -> dict[str, Any]:
         "venue": item.get("container-title"), "doi": bare_doi(item.get("DOI")), "url": item.get("URL"),
         "pmid": item.get("PMID"), "arxiv": arxiv_id(item.get("URL"), item.get("number"), item.get("DOI")),
         "authors": [_name(a) for a in objects(item, "author")],
+        "author_ids": [author_ids(a.get("ORCID") or a.get("orcid")) for a in objects(item, "author")],
     }
 
 

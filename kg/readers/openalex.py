@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Paper
 from .jsondocs import read_records
+from .names import author_ids
 from .records import Source, WrongShape, arxiv_id, bare_doi, field, objects
 
 _WORK = re.compile(r"^https?://openalex\.org/", re.I)
@@ -29,6 +30,7 @@ def work_fields(work: dict[str, Any]) -> dict[str, Any]:
     ids = field(work, "ids", dict)
     location = field(work, "primary_location", dict)
     doi = bare_doi(work.get("doi") or ids.get("doi"))
+    authors = [field(a, "author", dict) for a in objects(work, "authorships")]
     return {
         "id": short_id(work.get("id")), "title": work.get("title") or work.get("display_name"),
         "abstract": rebuild_abstract(field(work, "abstract_inverted_index", dict)), "year": work.get("publication_year"),
@@ -36,7 +38,8 @@ def work_fields(work: dict[str, Any]) -> dict[str, Any]:
         "arxiv": arxiv_id(doi, location.get("landing_page_url")),
         "venue": field(location, "source", dict).get("display_name"),
         "url": location.get("landing_page_url") or work.get("id"),
-        "authors": [field(a, "author", dict).get("display_name") for a in objects(work, "authorships")],
+        "authors": [author.get("display_name") for author in authors],
+        "author_ids": [author_ids(author.get("orcid"), author.get("id")) for author in authors],
         "references": [short_id(w) for w in field(work, "referenced_works", list)],
     }
 

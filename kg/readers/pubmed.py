@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 
 from ..errors import InputError
 from ..model import Paper
-from .names import join_name
+from .names import author_ids, join_name
 from .records import Source, arxiv_id, make_paper
 from .xmlstream import iter_elements, text_of
 
@@ -37,6 +37,7 @@ def article_fields(elem: ET.Element) -> dict[str, object]:
     return {
         "title": _title(text_of(article.find("ArticleTitle"))), "abstract": _abstract(article),
         "authors": [_author(a) for a in article.findall("AuthorList/Author")],
+        "author_ids": [author_ids(a.findtext("Identifier[@Source='ORCID']")) for a in article.findall("AuthorList/Author")],
         "venue": article.findtext("Journal/Title"), "year": _year(article.find("Journal/JournalIssue/PubDate")),
         "pmid": pmid, "doi": ids.get("doi") or article.findtext("ELocationID[@EIdType='doi']"),
         "arxiv": arxiv_id(ids.get("arxiv")), "url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None,

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import InputError, InputWarning
 from ..model import Paper
+from .names import author_ids
 
 TEXT_FIELDS = ("id", "doi", "arxiv", "pmid", "url", "venue")
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
@@ -82,16 +84,20 @@ def make_paper(fields: Mapping[str, Any], source: Source, number: int | None) ->
         abstract=clean(fields.get("abstract")),
         **{key: clean(fields.get(key)) or None for key in TEXT_FIELDS},
         year=int(year[:4]) if year else None,
-        authors=_strings(fields.get("authors") or ()),
+        **_byline(fields.get("authors") or (), fields.get("author_ids") or ()),
         sources=[source.name],
         references=_strings(fields.get("references") or ()),
     )
 
 
 def flat_fields(rec: Mapping[str, Any]) -> dict[str, Any]:
-    """A flat record's fields (a JSON Lines object, a CSV row), whose keys are already Paper's."""
+    """A flat record's fields (a JSON Lines object, a CSV row), whose keys are already Paper's.
+    An author may be an object: {"name", "orcid", "openalex", "s2"} (identifiers optional)."""
     refs = rec.get("references", rec.get("referenced_works"))
-    return {**rec, "authors": _authors(rec.get("authors")), "references": _references(refs)}
+    authors = rec.get("authors")
+    ids = [author_ids(a.get("orcid"), a.get("openalex"), a.get("s2")) if isinstance(a, dict) else []
+           for a in authors if a] if isinstance(authors, list) else []
+    return {**rec, "authors": _authors(authors), "author_ids": ids, "references": _references(refs)}
 
 
 def clean(value: Any) -> str:
@@ -115,6 +121,17 @@ def arxiv_id(*values: Any) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def _byline(names: Iterable[Any], ids: Iterable[Any]) -> dict[str, list]:
+    """`authors` and `author_ids` from a reader's names and the identifiers of each (a list
+    per author, in step with the names); authors without a name are left out with their ids."""
+    authors, identified = [], []
+    for name, known in zip_longest(names, ids):
+        if name := clean(name):
+            authors.append(name)
+            identified.append(list(known or ()))
+    return {"authors": authors, "author_ids": identified if any(identified) else []}
 
 
 def _strings(values: Iterable[Any]) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Paper
 from .jsondocs import read_records
+from .names import author_ids
 from .records import Source, arxiv_id, bare_doi, field, objects, reference_of
 
 
@@ -28,5 +29,6 @@ def paper_fields(paper: dict[str, Any]) -> dict[str, Any]:
         "year": paper.get("year"), "venue": paper.get("venue"), "url": paper.get("url"),
         "doi": bare_doi(ids.get("DOI")), "arxiv": arxiv_id(ids.get("ArXiv")), "pmid": ids.get("PubMed"),
         "authors": [a.get("name") for a in objects(paper, "authors")],
+        "author_ids": [author_ids(s2=a.get("authorId")) for a in objects(paper, "authors")],
         "references": [reference_of(r) for r in objects(paper, "references")],
     }
