@@ -342,9 +342,12 @@ def report(graph_file: str | Path, dest: str | Path) -> Path:
     return Path(dest)
 
 
-def validate(graph_file: str | Path) -> list[Violation]:
-    """SHACL violations of an exported graph against ontology/shapes.ttl (empty: it conforms)."""
-    return validate_graph(load_graph(graph_file))
+def validate(graph_file: str | Path, engine: str = "oxigraph") -> list[Violation]:
+    """SHACL violations of an exported graph against ontology/shapes.ttl (empty: it conforms);
+    `engine` "oxigraph" (the shapes as SPARQL, kg.query.shacl) or "rdflib" (pySHACL)."""
+    if engine == "oxigraph":
+        return validate_graph(open_store(graph_file))
+    return validate_graph(load_graph(graph_file), engine="rdflib")
 
 
 def gaps(graph_file: str | Path, rows: str = "method", cols: str = "brain_region", min_papers: int = 3,

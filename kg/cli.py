@@ -320,10 +320,12 @@ def trends(graph: str, types: tuple[str, ...], sort: str, limit: int, window: in
 
 @main.command()
 @click.argument("graph", type=PathParam())
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="oxigraph: the shapes as SPARQL queries (fast); rdflib: pySHACL (the reference, slower).")
 @user_errors
-def validate(graph: str) -> None:
+def validate(graph: str, engine: str) -> None:
     """Check an exported GRAPH against the SHACL shapes (ontology/shapes.ttl)."""
-    violations = api.validate(graph)
+    violations = api.validate(graph, engine)
     for v in violations:
         click.echo(f"{v.focus}  {v.path}  {v.message}")
     if violations:
