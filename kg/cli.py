@@ -393,7 +393,7 @@ def train(gold: tuple[str, ...], out_dir: str, texts: tuple[str, ...], folds: in
               help="JSON file to write the classifier's weights to (the shipped one: kg/models/relations.json).")
 @texts_option
 @click.option("--folds", type=click.IntRange(min=0), default=5, show_default=True,
-              help="Cross-validate over this many folds first (0 or 1: skip).")
+              help="Cross-validate over this many folds first, and calibrate confidences on them (0 or 1: skip both).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds.")
 @user_errors
 def train_relations(gold: tuple[str, ...], relations: tuple[str, ...], out: str, texts: tuple[str, ...],

@@ -120,4 +120,26 @@ def test_relation_evidence_carries_the_classifiers_confidence_into_rdf(tmp_path)
     rows = list(g.query("""PREFIX kg: <https://w3id.org/kg/ontology#>
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT ?c ?rule WHERE { ?st rdf:predicate kg:evaluatedOn ; kg:evidence ?e . ?e kg:confidence ?c ; kg:rule ?rule }"""))
-    assert rows and all(0.5 <= float(c) <= 1 and str(rule) == "relation-classifier" for c, rule in rows)
+    steps = {precision for _, precision in RelationModel.load().calibration["evaluatedOn"]}
+    assert rows and all(float(c) in steps and str(rule) == "relation-classifier" for c, rule in rows)
+
+
+def test_confidence_is_the_precision_measured_at_that_probability():
+    from kg.training.relations import calibrate
+    # 60 held-out pairs: right one time in five below 0.7, four in five above, one odd bin
+    judged = [("evaluatedOn", 0.5 + i / 200, i % 5 == 0) for i in range(40)]
+    judged += [("evaluatedOn", 0.75 + i / 200, i % 5 != 0) for i in range(40)]
+    judged += [("appliedTo", 0.9, True)] * 10  # too few pairs: no calibration
+    steps = calibrate(judged, min_bin=20)
+    assert steps == {"evaluatedOn": [(0.5, 0.2), (0.75, 0.8)]}
+    model = RelationModel({}, {}, steps)
+    assert model.confidence("evaluatedOn", 0.6) == 0.2 and model.confidence("evaluatedOn", 0.99) == 0.8
+    assert model.confidence("appliedTo", 0.93) == 0.93  # uncalibrated: the probability stands
+    worse = [("appliedTo", 0.5 + i / 100, i < 20) for i in range(40)]  # right only at low probability
+    assert calibrate(worse, min_bin=20) == {"appliedTo": [(0.5, 0.5)]}  # pooled: never falls as p rises
+
+
+def test_the_shipped_calibration_never_falls_as_probability_rises():
+    for rel, steps in RelationModel.load().calibration.items():
+        assert len(steps) >= 2 and [p for p, _ in steps] == sorted(p for p, _ in steps)
+        assert [c for _, c in steps] == sorted(c for _, c in steps), rel

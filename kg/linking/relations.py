@@ -63,8 +63,9 @@ def occurrence(cm: ConceptMentions, known: Mapping[str, Concept]) -> Occurrence:
 
 def add_typed_relations(graph: nx.MultiDiGraph, model: RelationModel | None = None) -> None:
     """Add the typed relations the papers state (`statements.py`), each edge with the
-    sentences that state it (evidence, each with the classifier's probability as its
-    confidence), the number of papers, and the highest of those confidences.
+    sentences that state it (evidence, each with a confidence: the precision measured on
+    held-out papers for pairs the classifier kept at that probability), the number of
+    papers, and the highest of those confidences.
 
     Evidence is gathered per (subject, object, relation) first and the edges added once: a
     relation between two common concepts has thousands of sentences in a large corpus.
@@ -87,10 +88,13 @@ def add_typed_relations(graph: nx.MultiDiGraph, model: RelationModel | None = No
             field, start, sentence = c.sentence
             evidence = found.setdefault((c.subject, c.object, c.relation), {})
             known = evidence.get((paper, field, start))
-            if known is None or known["confidence"] < c.probability:
+            if known is None or known["probability"] < c.probability:
                 evidence[(paper, field, start)] = dict(
                     paper=paper, field=field, start=start, end=start + len(sentence), sentence=sentence,
-                    rule=MODEL_RULE, confidence=round(c.probability, 3))
+                    rule=MODEL_RULE, confidence=round(c.confidence, 3), probability=c.probability)
+    for evidence in found.values():
+        for e in evidence.values():
+            del e["probability"]
     graph.add_edges_from((subj, obj, name, {"kind": name, "evidence": list(evidence.values()),
                                             "papers": len({paper for paper, _, _ in evidence}),
                                             "confidence": max(e["confidence"] for e in evidence.values())})

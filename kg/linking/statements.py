@@ -115,7 +115,8 @@ class Candidate:
     object: str
     sentence: tuple[str, int, str]  # field, start, text
     features: list[str]
-    probability: float = 0.0
+    probability: float = 0.0  # the classifier's
+    confidence: float = 0.0  # the measured precision of pairs kept at that probability
 
 
 @dataclass
@@ -345,9 +346,12 @@ VETOES: dict[str, frozenset[str]] = {
 
 @dataclass
 class RelationModel:
-    """Weights of one logistic regression per relation and the probability each is kept at."""
+    """Weights of one logistic regression per relation, the probability each is kept at,
+    and per relation the calibration that turns a probability into a confidence: steps
+    (lowest probability, precision) measured on held-out papers (`training.relations.calibrate`)."""
     weights: dict[str, dict[str, float]]
     thresholds: dict[str, float]
+    calibration: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "RelationModel":
@@ -359,13 +363,27 @@ class RelationModel:
         if data.get("format") != FORMAT:
             raise KgError(f"{path}: relation model format {data.get('format')!r}, expected {FORMAT}")
         return cls({r: v["weights"] for r, v in data["relations"].items()},
-                   {r: v["threshold"] for r, v in data["relations"].items()})
+                   {r: v["threshold"] for r, v in data["relations"].items()},
+                   {r: [tuple(step) for step in v.get("calibration", ())] for r, v in data["relations"].items()})
 
     def dumps(self) -> str:
         data = {"format": FORMAT, "relations": {
-            r: {"threshold": self.thresholds[r], "weights": dict(sorted(self.weights[r].items()))}
+            r: {"threshold": self.thresholds[r], "weights": dict(sorted(self.weights[r].items())),
+                **({"calibration": [list(step) for step in self.calibration[r]]} if self.calibration.get(r) else {})}
             for r in sorted(self.weights)}}
         return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def confidence(self, relation: str, probability: float) -> float:
+        """The precision measured for pairs kept at this probability (the probability itself
+        where the model has no calibration)."""
+        steps = self.calibration.get(relation)
+        if not steps:
+            return probability
+        value = steps[0][1]
+        for low, precision in steps:
+            if probability >= low:
+                value = precision
+        return value
 
     def probability(self, candidate: Candidate) -> float:
         w = self.weights.get(candidate.relation, {})
@@ -379,4 +397,5 @@ class RelationModel:
                 continue
             c.probability = self.probability(c)
             if c.probability >= self.thresholds.get(c.relation, 0.5):
+                c.confidence = self.confidence(c.relation, c.probability)
                 yield c

@@ -17,7 +17,7 @@ annotated pair (a mention or label equal to one of the annotated surface forms a
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from .score import Counts, norm
 KEYS = {"evaluated_on": "evaluatedOn", "applied_to": "appliedTo", "recorded_from": "recordedFrom"}
 L2 = 1.0
 THRESHOLD = 0.5
+MIN_BIN = 30  # held-out pairs per calibration step
 
 
 @dataclass
@@ -218,6 +219,49 @@ def score(rdocs: Sequence[RelationDoc], predictions: Sequence[dict[tuple[str, st
     return counts
 
 
+def judged_pairs(rdocs: Sequence[RelationDoc], predictions: Sequence[dict[tuple[str, str, str], float]]
+                 ) -> Iterator[tuple[str, float, bool]]:
+    """(relation, probability, right) for every predicted pair of every paper."""
+    for r, pred in zip(rdocs, predictions):
+        gold = _gold_pairs(r)
+        for (rel, s, o), p in sorted(pred.items()):
+            hits = {(rel, gs, go) for gs in r.gold_of.get(s, ()) for go in r.gold_of.get(o, ())} & gold.keys()
+            yield rel, p, bool(hits)
+
+
+def calibrate(judged: Iterable[tuple[str, float, bool]], min_bin: int = MIN_BIN) -> dict[str, list[tuple[float, float]]]:
+    """Per relation, steps (lowest probability, precision) from held-out judged pairs: the
+    pairs sorted by probability, cut into bins of `min_bin` or more, each bin's precision,
+    then adjacent bins pooled until precision never falls as probability rises (isotonic
+    regression, pool-adjacent-violators). A relation with fewer than `min_bin` pairs gets
+    none (its probabilities stand)."""
+    by_rel: dict[str, list[tuple[float, bool]]] = {}
+    for rel, p, ok in judged:
+        by_rel.setdefault(rel, []).append((p, ok))
+    out = {}
+    for rel, pairs in sorted(by_rel.items()):
+        if len(pairs) < min_bin:
+            continue
+        pairs.sort()
+        bins: list[list[float]] = []  # [lowest probability, right, count]
+        for i in range(0, len(pairs), min_bin):
+            chunk = pairs[i:i + min_bin]
+            if len(chunk) < min_bin and bins:
+                bins[-1][1] += sum(ok for _, ok in chunk)
+                bins[-1][2] += len(chunk)
+            else:
+                bins.append([chunk[0][0], sum(ok for _, ok in chunk), len(chunk)])
+        pooled: list[list[float]] = []
+        for b in bins:
+            pooled.append(list(b))
+            while len(pooled) > 1 and pooled[-2][1] / pooled[-2][2] >= pooled[-1][1] / pooled[-1][2]:
+                last = pooled.pop()
+                pooled[-1][1] += last[1]
+                pooled[-1][2] += last[2]
+        out[rel] = [(round(low, 4), round(right / count, 3)) for low, right, count in pooled]
+    return out
+
+
 def cross_validate(rdocs: Sequence[RelationDoc], k: int = 5, seed: int = 0, l2: float = L2,
                    threshold: float = THRESHOLD, train_on: Sequence[RelationDoc] | None = None,
                    vetoes: dict[str, frozenset[str]] = VETOES) -> list[dict[tuple[str, str, str], float]]:
@@ -255,7 +299,8 @@ def train_relations(gold: Iterable[str | Path], relations: Iterable[str | Path],
                     texts: Sequence = (), *, folds: int = 5, seed: int = 0) -> RelationResult:
     """Train the relation classifier on the annotated concepts and relations and write it to
     `out` (JSON, the same inputs give the same bytes). With `folds` >= 2, cross-validate
-    first: the result holds every paper's held-out predicted pairs."""
+    first: the result holds every paper's held-out predicted pairs, and the model the
+    calibration of its confidences measured on them."""
     from .gold import read_gold
 
     docs = read_gold(gold, texts)
@@ -265,6 +310,8 @@ def train_relations(gold: Iterable[str | Path], relations: Iterable[str | Path],
     oracle_occurrences(rdocs)
     predictions = cross_validate(rdocs, folds, seed) if folds >= 2 else []
     model = fit(rdocs)
+    if predictions:
+        model.calibration = calibrate(judged_pairs(rdocs, predictions))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(model.dumps(), encoding="utf-8")
