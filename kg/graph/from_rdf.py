@@ -81,12 +81,13 @@ def _papers(rdf: Graph, graph: nx.MultiDiGraph) -> None:
     for p in rdf.subjects(RDF.type, KG.Paper):
         value = lambda prop: rdf.value(p, prop)  # noqa: E731
         text = lambda prop: str(value(prop)) if value(prop) is not None else None  # noqa: E731
+        names, ids = authors.get(str(p), ([], []))
         graph.add_node(str(p), kind="paper", title=str(value(DCTERMS.title) or value(DCTERMS.identifier) or ""),
                        abstract=str(value(DCTERMS.abstract) or ""), stub=bool(value(KG.stub)),
                        sources=sorted(str(s) for s in rdf.objects(p, KG.sourceFile)),
                        url=text(SCHEMA.url), doi=text(KG.doi), arxiv=text(KG.arxivId), pmid=text(KG.pmid),
                        venue=text(KG.venue), year=_year(value(DCTERMS.issued)),
-                       authors=authors.get(str(p), ([], []))[0], author_ids=authors.get(str(p), ([], []))[1])
+                       authors=names, author_ids=ids)
 
 
 def _authors(rdf: Graph) -> dict[str, tuple[list[str], list[list[str]]]]:
