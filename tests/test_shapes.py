@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
@@ -39,13 +40,16 @@ def test_shapes_catch_broken_graphs(example_build):
     assert (str(mention), "evidence points at exactly one existing paper") in messages
 
 
-def test_validate_reports_violations_with_exit_status_1(tmp_path, example_build):
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_validate_reports_violations_with_exit_status_1(tmp_path, example_build, engine):
     g = Graph().parse(example_build.outputs["turtle"])
-    g.remove((next(g.subjects(DCTERMS.title, None)), DCTERMS.title, None))
+    paper = next(g.subjects(DCTERMS.title, None))
+    g.remove((paper, DCTERMS.title, None))
     broken = tmp_path / "broken.ttl"
     g.serialize(broken, format="turtle")
-    result = CliRunner().invoke(main, ["validate", str(broken)])
+    result = CliRunner().invoke(main, ["validate", str(broken), "--engine", engine])
     assert result.exit_code == 1 and result.output.strip().endswith("Error: 1 SHACL violation(s)")
+    assert result.output.startswith(f"{paper}  ")
 
 
 def test_oxigraph_and_pyshacl_find_the_same_violations(example_build):
