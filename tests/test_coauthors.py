@@ -169,3 +169,12 @@ def test_identifiers_in_rdf_pass_the_shapes_and_read_back(identified):
     assert {frozenset(e): d["weight"] for *e, d in built.edges(data=True)} \
         == {frozenset(e): d["weight"] for *e, d in read.edges(data=True)}
     assert set(built.nodes) == set(read.nodes)
+
+
+def test_the_explorer_links_an_authors_orcid(identified):
+    from test_metadata import page_nodes
+    nodes = page_nodes(identified.outputs["html"])
+    (paper,) = (n for n in nodes if n.get("full_label") == "Calcium imaging of cortex")
+    links = dict(paper["sections"])["Links"]
+    assert {"text": "ORCID Kwame Osei", "href": "https://orcid.org/0000-0002-9079-593X"} in links
+    assert not any("Garcia-Lopez" in link["text"] for link in links)  # her ORCID failed its check digit

@@ -41,6 +41,7 @@ from ..graph import edges
 from ..model import Mention
 from . import atomic_write
 from ..linking.clusters import clusters as theme_clusters
+from ..linking.iris import person_id_url
 from .conceptmap import CLUSTER_COLOURS, OTHER, SEED, cluster_colour, layout, mean_year, year_colour
 
 COLOURS = {"paper": "#9aa5b1", "method": "#e8743b", "dataset": "#19a979", "modality": "#5899da",
@@ -301,11 +302,14 @@ def _paper_node(graph: nx.MultiDiGraph, iri: str, data: dict) -> dict:
 
 
 def _links(data: dict) -> list[dict]:
-    """{text, href} per identifier: resolver links the reader clicks (the page fetches none)."""
+    """{text, href} per identifier: resolver links the reader clicks (the page fetches none),
+    the paper's and its authors' ORCIDs."""
     found = [{"text": f"{name} {data[key]}", "href": resolver.format(quote(str(data[key]), safe=_SAFE))}
              for key, name, resolver in RESOLVERS if data.get(key)]
     if data.get("url") and _WEB.match(data["url"]):
         found.append({"text": data["url"], "href": data["url"]})
+    for name, ids in list(zip(data.get("authors") or (), data.get("author_ids") or ()))[:MAX_LISTED]:
+        found.extend({"text": f"ORCID {name}", "href": person_id_url(i)} for i in ids if i.startswith("orcid:"))
     return found
 
 
