@@ -88,13 +88,10 @@ def add_typed_relations(graph: nx.MultiDiGraph, model: RelationModel | None = No
             field, start, sentence = c.sentence
             evidence = found.setdefault((c.subject, c.object, c.relation), {})
             known = evidence.get((paper, field, start))
-            if known is None or known["probability"] < c.probability:
+            if known is None or known["confidence"] < round(c.confidence, 3):  # calibration never falls as p rises
                 evidence[(paper, field, start)] = dict(
                     paper=paper, field=field, start=start, end=start + len(sentence), sentence=sentence,
-                    rule=MODEL_RULE, confidence=round(c.confidence, 3), probability=c.probability)
-    for evidence in found.values():
-        for e in evidence.values():
-            del e["probability"]
+                    rule=MODEL_RULE, confidence=round(c.confidence, 3))
     graph.add_edges_from((subj, obj, name, {"kind": name, "evidence": list(evidence.values()),
                                             "papers": len({paper for paper, _, _ in evidence}),
                                             "confidence": max(e["confidence"] for e in evidence.values())})
