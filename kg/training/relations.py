@@ -198,6 +198,11 @@ def predicted_pairs(r: RelationDoc, model: RelationModel, vetoes: dict[str, froz
     return out
 
 
+def _hits(r: RelationDoc, gold: dict, rel: str, s: str, o: str) -> set[tuple[str, str, str]]:
+    """The annotated pairs a predicted (rel, s, o) matches: its concepts' annotated forms."""
+    return {(rel, gs, go) for gs in r.gold_of.get(s, ()) for go in r.gold_of.get(o, ())} & gold.keys()
+
+
 def score(rdocs: Sequence[RelationDoc], predictions: Sequence[dict[tuple[str, str, str], float]],
           annotated_only: bool = False) -> dict[str, Counts]:
     """Paper-level counts per relation. `annotated_only` leaves out predicted pairs with a
@@ -209,7 +214,7 @@ def score(rdocs: Sequence[RelationDoc], predictions: Sequence[dict[tuple[str, st
         for (rel, s, o) in pred:
             if annotated_only and not (r.gold_of.get(s) and r.gold_of.get(o)):
                 continue
-            hits = {(rel, gs, go) for gs in r.gold_of.get(s, ()) for go in r.gold_of.get(o, ())} & gold.keys()
+            hits = _hits(r, gold, rel, s, o)
             counts[rel].predicted += 1
             counts[rel].right += bool(hits)
             matched |= hits
@@ -225,7 +230,7 @@ def judged_pairs(rdocs: Sequence[RelationDoc], predictions: Sequence[dict[tuple[
     for r, pred in zip(rdocs, predictions):
         gold = _gold_pairs(r)
         for (rel, s, o), p in sorted(pred.items()):
-            hits = {(rel, gs, go) for gs in r.gold_of.get(s, ()) for go in r.gold_of.get(o, ())} & gold.keys()
+            hits = _hits(r, gold, rel, s, o)
             yield rel, p, bool(hits)
 
 
