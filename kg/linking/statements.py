@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -127,13 +128,19 @@ class _Sentence:
     tokens: list[tuple[int, int, str]] = field(default_factory=list)  # start, end (in the sentence), lower text
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # concept -> token ranges
     types: dict[str, str] = field(default_factory=dict)  # concept -> type
+    _starts: list[int] = field(default_factory=list)  # each token's start, for token_range
+    _ends: list[int] = field(default_factory=list)
 
     def tokenize(self) -> None:
         self.tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(self.text)]
+        self._starts = [t[0] for t in self.tokens]
+        self._ends = [t[1] for t in self.tokens]
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
-        first = next((i for i, t in enumerate(self.tokens) if t[1] > start), len(self.tokens))
-        last = next((i for i in range(first, len(self.tokens)) if self.tokens[i][0] >= end), len(self.tokens))
+        """Tokens from the first ending after `start` to the last starting before `end`
+        (at least one)."""
+        first = bisect_right(self._ends, start)
+        last = max(bisect_left(self._starts, end), first)
         return first, max(last, first + 1)
 
 
@@ -174,19 +181,23 @@ def candidates(occurrences: Sequence[Occurrence], relations: Sequence[Relation] 
     out: list[Candidate] = []
     for key in sorted(sentences):
         s = sentences[key]
-        present = set(s.types.values())
-        wanted = [r for r in relations if r.object_type in present]
-        if not wanted:
+        wanted = []  # (relation, objects, subjects named in the sentence, the paper's own named elsewhere)
+        for rel in relations:
+            objects = sorted(c for c, t in s.types.items() if t == rel.object_type)
+            if not objects:
+                continue
+            inside = sorted(c for c, t in s.types.items() if t == rel.subject_type)
+            outside = sorted(o.concept for o in by_type.get(rel.subject_type, ())
+                             if o.concept not in s.types and (own[o.concept] or rel.name == "recordedFrom"))
+            if any(subj != obj for subj in inside + outside for obj in objects):
+                wanted.append((rel, objects, inside, outside))
+        if not wanted:  # no pair to judge: the sentence is not read
             continue
         s.tokenize()
         toks = [t[2] for t in s.tokens]
         token_spans = {c: [s.token_range(a, b) for a, b in spans] for c, spans in s.spans.items()}
-        for rel in wanted:
+        for rel, objects, inside, outside in wanted:
             base = _sentence_features(rel, s, toks, words)
-            objects = sorted(c for c, t in s.types.items() if t == rel.object_type)
-            inside = sorted(c for c, t in s.types.items() if t == rel.subject_type)
-            outside = sorted(o.concept for o in by_type.get(rel.subject_type, ())
-                             if o.concept not in s.types and (own[o.concept] or rel.name == "recordedFrom"))
             for obj in objects:
                 about_obj = _outside_features(base, toks, token_spans[obj][0], words) if outside else []
                 for subj in inside + outside:
@@ -219,13 +230,18 @@ def _own_kind(occ: Occurrence, words: Words) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+@lru_cache(maxsize=8)
+def _any_of(strings: frozenset[str]) -> re.Pattern:
+    """A pattern found wherever one of `strings` occurs (one scan instead of one per string)."""
+    return re.compile("|".join(re.escape(s) for s in sorted(strings, key=lambda s: (-len(s), s))))
+
+
 def _after_proposal(m: Mention, words: Words) -> bool:
     """A proposal verb at most three words before the mention, no comma between ("we
     propose a novel FooNet"; not the "convolutional network" of "we propose FooNet, a
     convolutional network")."""
     prefix = m.sentence[:m.start - m.sentence_start]
-    lower = prefix.lower()
-    if not any(verb in lower for verb in words.proposal):  # most mentions: no verb at all
+    if not _any_of(words.proposal).search(prefix.lower()):  # most mentions: no verb at all
         return False
     before = [w.lower() for w in _TOKEN.findall(prefix)][-4:]
     for i, w in enumerate(before):
