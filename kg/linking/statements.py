@@ -128,19 +128,15 @@ class _Sentence:
     tokens: list[tuple[int, int, str]] = field(default_factory=list)  # start, end (in the sentence), lower text
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # concept -> token ranges
     types: dict[str, str] = field(default_factory=dict)  # concept -> type
-    _starts: list[int] = field(default_factory=list)  # each token's start, for token_range
-    _ends: list[int] = field(default_factory=list)
 
     def tokenize(self) -> None:
         self.tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(self.text)]
-        self._starts = [t[0] for t in self.tokens]
-        self._ends = [t[1] for t in self.tokens]
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Tokens from the first ending after `start` to the last starting before `end`
         (at least one)."""
-        first = bisect_right(self._ends, start)
-        last = max(bisect_left(self._starts, end), first)
+        first = bisect_right(self.tokens, start, key=lambda t: t[1])
+        last = max(bisect_left(self.tokens, end, key=lambda t: t[0]), first)
         return first, max(last, first + 1)
 
 
