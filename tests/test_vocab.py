@@ -50,3 +50,18 @@ def test_gated_concepts_need_a_context_word(shipped):
     with_word = found(shipped, [f"In this study, {label} was reported, with {word}." for _, label, word in gated])
     missed = [(label, word) for (iri, label, word), got in zip(gated, with_word) if iri not in got]
     assert missed == []
+
+
+def test_a_gated_label_repeated_is_not_its_own_context(shipped):
+    """"programs" is a label of the code modality gated by words such as "source code"; the
+    word "programs" said twice is no evidence of code (it was listed among its own context
+    words, and every repetition confirmed itself)."""
+    vocab = load_vocabulary()
+    code = next(iri for iri, c in vocab.concepts.items() if c.type == "modality" and c.label == "code")
+    meshes = next(t.iri for t in vocab.terms if t.text == "meshes")
+    repeated, confirmed = found(shipped, [
+        "Training programs for nurses vary. We compare two programs. Meshes and more meshes were sewn.",
+        "The programs are written as source code and compiled. Surface meshes were reconstructed from point clouds.",
+    ])
+    assert code not in repeated and meshes not in repeated
+    assert code in confirmed and meshes in confirmed

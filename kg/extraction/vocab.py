@@ -70,6 +70,18 @@ def is_case_sensitive(label: str) -> bool:
     return bool(_INNER_CAPS.search(label))
 
 
+def own_forms(label: str) -> frozenset[str]:
+    """The lower-case forms of a label that its context words must not include: the
+    label itself, with a plural ending and without one."""
+    low = label.lower()
+    forms = {low, low + "s", low + "es"}
+    if low.endswith("s"):
+        forms.add(low[:-1])
+    if low.endswith("es"):
+        forms.add(low[:-2])
+    return frozenset(forms)
+
+
 def load_vocabulary(paths: Iterable[Path] | None = None, builtin: bool = True) -> Vocabulary:
     """Load the built-in vocabularies (unless `builtin` is false) plus any extra files."""
     vocab = Vocabulary()
@@ -142,6 +154,10 @@ def _concept(graph: Graph, node: URIRef, ctype: str, path: Path) -> tuple[Concep
         return concept, terms
     for label in dict.fromkeys([prefs[0], *alts, *hidden, *gated]):
         needs = context if (not gated or label in gated) else frozenset()
+        if needs:  # a label repeated is not its own context ("programs ... programs")
+            needs = needs - own_forms(label)
+            if not needs:
+                continue
         exact = is_case_sensitive(label) or bool(needs and label[:1].isupper())
         terms.append(Term(label, concept.iri, exact, needs))
     return concept, terms
