@@ -65,3 +65,22 @@ def test_a_gated_label_repeated_is_not_its_own_context(shipped):
     ])
     assert code not in repeated and meshes not in repeated
     assert code in confirmed and meshes in confirmed
+
+
+def test_a_label_inside_an_idiom_is_no_mention(shipped):
+    """kg:notWithin: "attention" in "has received significant attention" is not the attention
+    mechanism, "speech" in "part-of-speech" or "imagined speech" is no speech data; the same
+    labels elsewhere in the same abstract still count."""
+    vocab = load_vocabulary()
+    attention = next(iri for iri, c in vocab.concepts.items() if c.label == "attention mechanism")
+    speech = next(iri for iri, c in vocab.concepts.items() if c.type == "modality" and c.label == "speech")
+    assert "significant attention" in vocab.not_within[attention]
+    idiom, both, pos, imagined, heard = found(shipped, [
+        "Transformer decoders have received significant attention, and queries paid little attention to it.",
+        "Transformers have attracted much attention. We add attention over the tokens of each query.",
+        "Part-of-speech tags are predicted by a transformer.",
+        "EEG was recorded during imagined speech.",
+        "EEG was recorded while subjects listened to speech.",
+    ])
+    assert attention not in idiom and attention in both
+    assert speech not in pos and speech not in imagined and speech in heard

@@ -69,6 +69,7 @@ class VocabMatcher:
         self.nlp, self.name, self.spans_key = nlp, name, spans_key
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.not_within = PhraseMatcher(nlp.vocab, attr="LOWER")  # idioms: "received attention"
         self.targets: dict[int, _Target] = {}
         self.index = ConceptIndex([], {})
 
@@ -94,12 +95,19 @@ class VocabMatcher:
             seen.update((f, term.iri, term.case_sensitive) for f in forms)
             matcher = self.exact if term.case_sensitive else self.lower
             matcher.add(key, list(tokenizer.pipe(forms)))
+        for iri, phrases in sorted(vocabulary.not_within.items()):
+            self.not_within.add(iri, list(tokenizer.pipe(phrases)))
 
     def __call__(self, doc: Doc) -> Doc:
         spans, versions = [], []
+        idioms: dict[str, list[tuple[int, int]]] = {}
+        for key, start, end in self.not_within(doc):
+            idioms.setdefault(self.nlp.vocab.strings[key], []).append((start, end))
         for key, start, end in sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0])):
             target = self.targets[key]
             if target.context and not _in_context(target, doc, start, end):
+                continue
+            if any(s <= start and end <= e for s, e in idioms.get(target.iri, ())):
                 continue
             span = Span(doc, start, end, label=target.ctype, kb_id=target.iri, span_id=target.rule)
             if target.ctype in VERSIONED and (versioned := self._versioned(doc, span)) is not None:

@@ -47,10 +47,14 @@ class Vocabulary:
     terms: list[Term] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # concept IRI -> file name
+    # concept IRI -> lower-case phrases inside which its labels are no mention of it
+    # ("significant attention", "part-of-speech"): kg:notWithin
+    not_within: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, other: "Vocabulary") -> None:
         self.concepts.update(other.concepts)
         self.terms.extend(other.terms)
+        self.not_within.update(other.not_within)
         self.files.extend(other.files)
         self.sources.update(other.sources)
 
@@ -104,6 +108,8 @@ def read_skos(path: Path) -> Vocabulary:
     for cls, ctype in CLASS_TYPES.items():
         for node in sorted(set(graph.subjects(RDF.type, cls))):
             (concept, terms), *more = _versions(*_concept(graph, node, ctype, path))
+            if phrases := sorted(str(o).lower() for o in graph.objects(node, KG.notWithin)):
+                vocab.not_within[concept.iri] = tuple(phrases)
             vocab.concepts[concept.iri] = concept
             vocab.terms.extend(terms)
             versions += more
