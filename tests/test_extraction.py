@@ -78,6 +78,28 @@ def test_named_dataset_before_dataset_word(extractor):
     assert out[("dataset", "UCF101")][0][4] == "new-name:dataset"
 
 
+def test_a_name_in_apposition_to_its_kind(extractor):
+    out = found(extractor, "", "In this paper we introduce Sparsey, a model of cortical memory. "
+                "We also release Kuzu Scenes, a benchmark for planning. Our method, VoxMol, generates molecules.")
+    assert out[("method", "Sparsey")][0][4] == "new-name:appositive"
+    assert out[("dataset", "Kuzu Scenes")][0][4] == "new-name:appositive"
+    assert ("method", "VoxMol") in out
+    # a capitalised word starting its sentence, a modifier compound, a name with a small word
+    assert found(extractor, "", "However, a model is needed. Recently, a method was proposed. "
+                 "We use Foo, a model-based planner. We call it Table as Thought, a framework.") == {}
+
+
+def test_a_name_listed_beside_a_known_one_takes_its_type(extractor):
+    out = found(extractor, "", "We compare FooNet, LSTM, and BarNet on MNIST, QuxSet and KMNIST.")
+    assert {k for k in out} == {("method", "FooNet"), ("method", "long short-term memory"), ("method", "BarNet"),
+                                ("dataset", "MNIST"), ("dataset", "QuxSet"), ("dataset", "KMNIST")}
+    assert out[("method", "BarNet")][0][4] == "new-name:list"
+    # a comma that ends a clause, a phrase with a modifier, a longer name, a glued suffix
+    assert set(found(extractor, "", "On MNIST, FooNet achieves 99%. We use online RL and LSTM. "
+                     "An LSTM and Foo Bar. LSTM or ZINC250K.")) == {("dataset", "MNIST"),
+                                                                  ("method", "long short-term memory")}
+
+
 def test_title_prefix_that_is_not_a_name_is_ignored(extractor):
     assert found(extractor, "Survey: methods of the field", "") == {}
     assert found(extractor, "Visual Search Asymmetry: deep nets", "") == {}

@@ -2,10 +2,13 @@
 
 Cues, all read from ontology/rules.ttl: a name before the title's colon ("LILO: Learning
 Interpretable Libraries..."), a name after a proposal verb ("we propose CoreInfer"), after
-a naming word ("called X", "dubbed X"), and a name before a dataset word ("the UCF101
-dataset"). A name is a token that looks like one: inner capitals, all capitals or digits.
-Every occurrence of the name in the doc becomes a mention; names from the first three cues
-are marked as proposed by the paper.
+a naming word ("called X", "dubbed X"), a name before a dataset word ("the UCF101
+dataset"), a name in apposition to a kind ("Sparsey, a model of ...", "our method, VoxMol,
+...") and a name listed beside a known one ("VisualBERT and LXMERT": LXMERT is of
+VisualBERT's type). A name is a token that looks like one: inner capitals, all capitals or
+digits (a capitalised word will do in apposition, away from a sentence's start). Every
+occurrence of the name in the doc becomes a mention; names from the first three cues, and
+an apposition after a proposal verb, are marked as proposed by the paper.
 """
 from __future__ import annotations
 
@@ -26,7 +29,9 @@ from .tokens import hashes, text_of, tokens
 PROPOSED = "kg_proposed"  # doc.user_data key: set of concept IRIs the paper proposes
 _NAMEISH = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+\d+[A-Za-z0-9]*)$")
 _MAX_NAME_TOKENS = 4
-_HYPHEN, _OPEN = get_string_id("-"), get_string_id("(")
+_HYPHEN, _OPEN, _CLOSE, _COMMA = get_string_id("-"), get_string_id("("), get_string_id(")"), get_string_id(",")
+_LIST_WORDS = frozenset(get_string_id(w) for w in ("and", "or"))
+_MAX_LISTED = 6  # names followed along one list
 _CLAUSE_PUNCT = frozenset(get_string_id(c) for c in ",.;:")  # a name after a proposal verb comes before these
 
 
@@ -66,6 +71,10 @@ class NewNameFinder:
         self.pref_labels: dict[str, str] = {}
         self.cues = hashes(strings, rules.naming_cues | rules.proposal_verbs)
         self.heads = hashes(strings, rules.dataset_cues | rules.method_cues)
+        self.articles = hashes(strings, ["a", "an"])
+        self.our = hashes(strings, ["our"])
+        self.kinds = {get_string_id(w): ctype for w, ctype in rules.appositive_heads.items()}
+        self.proposal = hashes(strings, rules.proposal_verbs)
 
     def add_vocabulary(self, vocabulary) -> None:
         """Preferred labels: a known concept with a capitalised one is a named work."""
@@ -81,6 +90,8 @@ class NewNameFinder:
         found += self._title_name(doc)
         found += self._cued_names(doc)
         found += self._headed_names(doc)
+        found += self._appositive_names(doc)
+        found += self._listed_names(doc, spans)
         added: list[Span] = []
         defined = {text_of(sf) for _, sf in find_pairs(doc)}
         for name, ctype, rule, proposed in found:
@@ -184,6 +195,121 @@ class NewNameFinder:
             if looks_like_name(t.text[t.idx[start]:t.idx[i]].rstrip(), self.rules):  # up to the head word, no space
                 out.append((doc[start:i], ctype, f"new-name:{ctype}", False))
         return out
+
+
+    def _appositive_names(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
+        """A name in apposition to its kind: "Sparsey, a model of cortical memory",
+        "Concordia, a library for ..." (the kind's head noun within five words of the
+        article, ending its phrase), and "our method, VoxMol, ...". A capitalised word is
+        a name here unless it starts its sentence."""
+        out = []
+        t = tokens(doc)
+        for i in t.where(self.articles):
+            if i < 2 or t.orth[i - 1] != _COMMA:
+                continue
+            head = next((j for j in range(i + 1, min(i + 6, len(doc))) if t.lower[j] in self.kinds
+                         or t.orth[j] in _CLAUSE_PUNCT or t.orth[j] == _HYPHEN), None)
+            if head is None or t.lower[head] not in self.kinds or (head + 1 < len(doc) and t.orth[head + 1] == _HYPHEN):
+                continue
+            name = self._name_before(doc, i - 1)
+            if name is not None:
+                proposed = name.start >= 2 and t.lower[name.start - 1] in self.proposal and doc[name.start - 2].lower_ == "we"
+                out.append((name, self.kinds[t.lower[head]], "new-name:appositive", proposed))
+        for i in t.where(self.our):  # "our method, VoxMol, generates ..."
+            if i + 3 < len(doc) and t.lower[i + 1] in self.kinds and t.orth[i + 2] == _COMMA:
+                end = compound_end(doc, i + 3)
+                if end < len(doc) and t.orth[end] == _COMMA and looks_like_coined(text_of(doc[i + 3:end]), self.rules):
+                    out.append((doc[i + 3:end], self.kinds[t.lower[i + 1]], "new-name:appositive", True))
+        return out
+
+    def _name_before(self, doc: Doc, end: int) -> Span | None:
+        """The name ending just before token `end`: a name-like compound, or capitalised
+        words (up to four) not at the sentence's start."""
+        t = tokens(doc)
+        start = compound_start(doc, end - 1)
+        if looks_like_name(text_of(doc[start:end]), self.rules):
+            return doc[start:end]
+        sentence = t.sentence_start(end - 1)
+        while (start > sentence and end - start < _MAX_NAME_TOKENS and doc[start - 1].text[:1].isupper()
+               and doc[start - 1].is_alpha and not doc[start - 1].is_stop):
+            start -= 1
+        name = doc[start:end]
+        if start == sentence or name[0].is_stop or not all(tok.text[:1].isupper() or tok.text == "-" for tok in name):
+            return None
+        if start - 2 >= sentence and doc[start - 1].is_stop and doc[start - 2].text[:1].isupper():
+            return None  # part of a longer name with a small word in it: "Table as Thought"
+        return name if looks_like_coined(text_of(name), self.rules) else None
+
+    def _listed_names(self, doc: Doc, spans: list[Span]) -> list[tuple[Span, str, str, bool]]:
+        """Names listed beside a known method or dataset take its type: "VisualBERT and
+        LXMERT", "GLOW, RealNVP and FFJORD" (followed along the list both ways; only
+        name-like tokens: inner capitals, all capitals, digits)."""
+        out = []
+        t = tokens(doc)
+        known = [(sp.start, sp.end, sp.label_) for sp in spans if sp.label_ in ("method", "dataset")]
+        taken = {(s, e) for s, e, _ in known}
+        for start, end, ctype in known:
+            for step in (1, -1):
+                s, e = start, end
+                for _ in range(_MAX_LISTED):
+                    nxt = self._list_neighbour(doc, s, e, step)
+                    if nxt is None or nxt in taken:
+                        break
+                    s, e = nxt
+                    if any(a <= s < b or a < e <= b for a, b in taken):
+                        break
+                    taken.add(nxt)
+                    out.append((doc[s:e], ctype, "new-name:list", False))
+        return out
+
+    def _list_neighbour(self, doc: Doc, start: int, end: int, step: int) -> tuple[int, int] | None:
+        """The name-like compound next to doc[start:end] across a list separator (",", "and",
+        "or", ", and"), after it (step 1) or before it (step -1)."""
+        t = tokens(doc)
+        if step > 0:
+            i = end
+            if i < len(doc) and t.orth[i] == _COMMA:
+                i += 1
+            if i < len(doc) and t.lower[i] in _LIST_WORDS:
+                i += 1
+            if i == end or i >= len(doc) or t.orth[i - 1] == _COMMA and i + 1 == len(doc):
+                return None
+            j = compound_end(doc, i)
+            if t.orth[i - 1] == _COMMA and not self._list_goes_on(doc, j):
+                return None  # "On ImageNet-1K, Meta-SpikeFormer achieves": a clause, not a list
+            if j < len(doc) and (t.lower[j] in self.heads or t.orth[j] == _OPEN or doc[j].text[:1].isupper()
+                                 or not doc[j - 1].whitespace_ and doc[j].is_alpha):
+                return None  # "BERT and the GLUE benchmark", a short form's definition, "MCL JVC", "ZINC250K"
+            return (i, j) if self._listable(doc, i, j) else None
+        i = start
+        if i > 0 and t.lower[i - 1] in _LIST_WORDS:
+            i -= 1
+        if i > 0 and t.orth[i - 1] == _COMMA:
+            i -= 1
+        if i == start or i == 0 or i == start - 1 and t.orth[i] == _COMMA and not self._list_goes_on(doc, end):
+            return None
+        s = compound_start(doc, i - 1)
+        return (s, i) if self._listable(doc, s, i) else None
+
+    @staticmethod
+    def _list_goes_on(doc: Doc, i: int) -> bool:
+        """A list separator (",", "and", "or", ")") at token i: a comma before it joined
+        items of a list."""
+        t = tokens(doc)
+        return i < len(doc) and (t.orth[i] in (_COMMA, _CLOSE) or t.lower[i] in _LIST_WORDS)
+
+    def _listable(self, doc: Doc, start: int, end: int) -> bool:
+        """A name-like compound that stands alone: not glued to a word before it, and not a
+        short acronym after a modifier ("offline RL", "graph CNN": a phrase, not a name)."""
+        text = text_of(doc[start:end])
+        if not looks_like_name(text, self.rules):
+            return False
+        if start == 0:
+            return True
+        before = doc[start - 1]
+        if not before.whitespace_ and before.is_alpha:
+            return False
+        return not (len(text) <= 3 and text.isupper() and before.is_lower and before.is_alpha and not before.is_stop)
 
 
 def compound_at(doc: Doc, i: int) -> Span:
