@@ -141,6 +141,17 @@ def test_region_phrases_in_anatomy_abstracts(extractor):
     assert rules["cochlear nucleus"] == "region-phrase:coordinated"
 
 
+def test_region_mentions_take_in_where_in_the_region(extractor):
+    """"the caudal part of the hippocampus" is a mention of the hippocampus that says where;
+    the concept stays the region's, and a position never reaches into another span."""
+    out = found(extractor, "", "Injections in rats labelled the caudal part of the hippocampus, the left V1 and "
+                               "subnuclei of the hippocampus; the part of the hippocampus near visual V1 too.")
+    hippocampus = [m[0] for m in out[("brain_region", "hippocampus")]]
+    assert hippocampus == ["caudal part of the hippocampus", "subnuclei of the hippocampus", "hippocampus"]
+    assert [m[0] for m in out[("brain_region", "primary visual cortex")]] == ["left V1", "V1"]
+    assert {m[4] for m in out[("brain_region", "hippocampus")]} == {"vocab:tiny_vocab.ttl"}
+
+
 def test_region_phrases_need_an_anatomy_abstract(extractor):
     assert found(extractor, "", "The central area of the image and the lateral field of the table.") == {}
 

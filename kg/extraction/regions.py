@@ -37,6 +37,8 @@ class RegionRules:
     heads: frozenset[str]
     modifiers: frozenset[str]
     context: frozenset[str]
+    positions: frozenset[str] = frozenset()  # "caudal", "left": where in a region
+    parts: frozenset[str] = frozenset()  # "part", "portion": "the caudal part of X"
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +49,8 @@ def load_region_rules() -> RegionRules:
     def words(prop: URIRef) -> frozenset[str]:
         return frozenset(str(o).lower() for o in graph.objects(node, prop) if " " not in str(o) and "-" not in str(o))
 
-    return RegionRules(words(KG.regionHead), words(KG.regionModifier), words(KG.regionContext))
+    return RegionRules(words(KG.regionHead), words(KG.regionModifier), words(KG.regionContext),
+                       words(KG.regionPosition), words(KG.regionPart))
 
 
 @Language.factory("kg_region_phrases", assigns=["doc.spans"], requires=["doc.spans"])
@@ -66,6 +69,9 @@ class RegionPhraseFinder:
         self.mods, self.head_words = hashes(strings, rules.modifiers), hashes(strings, rules.heads)
         self.nucleus, self.area = hashes(strings, ["nucleus", "nuclei"]), hashes(strings, ["area", "areas", "field"])
         self.conjunctions = hashes(strings, ["and", "or"])
+        self.positions, self.parts = hashes(strings, rules.positions), hashes(strings, rules.parts)
+        self.sub_parts = hashes(strings, [w for w in rules.parts if w.startswith("sub")])
+        self.of, self.the = hashes(strings, ["of"]), hashes(strings, ["the"])
         self.index = ConceptIndex([], {})
 
     def add_vocabulary(self, vocabulary) -> None:
@@ -87,8 +93,40 @@ class RegionPhraseFinder:
                 new_concept(doc, iri, label, "brain_region")
             added.append(Span(doc, span.start, span.end, label="brain_region", kb_id=iri, span_id=f"region-phrase:{rule}"))
         if added:
-            set_spans(doc, filter_spans(added + spans))
+            spans = filter_spans(added + spans)
+        widened = self._with_positions(doc, spans)
+        if added or widened is not None:
+            set_spans(doc, widened or spans)
         return doc
+
+    def _with_positions(self, doc: Doc, spans: list[Span]) -> list[Span] | None:
+        """Brain-region spans widened to the left over where in the region they are:
+        "caudal medulla oblongata", "the rostral part of the nucleus of the solitary tract",
+        "subnuclei of the NTS" (positions alone, or a part noun with at least one position
+        or a sub- noun, then "of", "the"). The concept and the rule stay the region's. None
+        when no span changes."""
+        t = tokens(doc)
+        lower = t.lower
+        out, previous_end, changed = [], 0, False
+        for span in sorted(spans, key=lambda s: s.start):
+            start = span.start
+            if span.label_ == "brain_region":
+                i = start - 1 if start > 0 and lower[start - 1] in self.the else start
+                if i > 1 and lower[i - 1] in self.of and lower[i - 2] in self.parts:
+                    j = i - 2
+                    while j > 0 and lower[j - 1] in self.positions:
+                        j -= 1
+                    if j < i - 2 or lower[i - 2] in self.sub_parts:
+                        start = j
+                while start > 0 and lower[start - 1] in self.positions:
+                    start -= 1
+                start = max(start, previous_end, t.sentence_start(span.start))
+            if start != span.start:
+                span = Span(doc, start, span.end, label=span.label, kb_id=span.kb_id, span_id=span.id_)
+                changed = True
+            out.append(span)
+            previous_end = span.end
+        return out if changed else None
 
     def _matches(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(rule, start, end) of the four phrase rules, as spaCy's Matcher gave them with
