@@ -100,6 +100,16 @@ def test_a_name_listed_beside_a_known_one_takes_its_type(extractor):
                                                                   ("method", "long short-term memory")}
 
 
+def test_a_name_the_work_is_evaluated_on_is_a_dataset(extractor):
+    out = found(extractor, "", "Experiments on FooQA, BarQA and MNIST show gains. The LSTM achieves 91% accuracy on "
+                               "the QuxBench.")
+    assert {k for k in out if k[0] == "dataset"} == {("dataset", "FooQA"), ("dataset", "BarQA"), ("dataset", "MNIST"),
+                                                     ("dataset", "QuxBench")}
+    assert out[("dataset", "FooQA")][0][4] == "new-name:evaluated"
+    # not after "based on", not without an evaluation word, not a longer name
+    assert found(extractor, "", "A model trained based on FooNet. We focus on BarNet. Results on Foo Bar.") == {}
+
+
 def test_title_prefix_that_is_not_a_name_is_ignored(extractor):
     assert found(extractor, "Survey: methods of the field", "") == {}
     assert found(extractor, "Visual Search Asymmetry: deep nets", "") == {}

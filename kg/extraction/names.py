@@ -5,7 +5,8 @@ Interpretable Libraries..."), a name after a proposal verb ("we propose CoreInfe
 a naming word ("called X", "dubbed X"), a name before a dataset word ("the UCF101
 dataset"), a name in apposition to a kind ("Sparsey, a model of ...", "our method, VoxMol,
 ...") and a name listed beside a known one ("VisualBERT and LXMERT": LXMERT is of
-VisualBERT's type). A name is a token that looks like one: inner capitals, all capitals or
+VisualBERT's type; followed from every name found, known or new) and a name the work is
+evaluated on ("experiments on WN18RR show": a dataset). A name is a token that looks like one: inner capitals, all capitals or
 digits (a capitalised word will do in apposition, away from a sentence's start). Every
 occurrence of the name in the doc becomes a mention; names from the first three cues, and
 an apposition after a proposal verb, are marked as proposed by the paper.
@@ -75,6 +76,10 @@ class NewNameFinder:
         self.our = hashes(strings, ["our"])
         self.kinds = {get_string_id(w): ctype for w, ctype in rules.appositive_heads.items()}
         self.proposal = hashes(strings, rules.proposal_verbs)
+        self.on = hashes(strings, ["on"])
+        self.evaluation = hashes(strings, rules.evaluation_cues)
+        self.not_evaluated = hashes(strings, ["based", "built", "relies", "rely", "relying", "depends", "depend",
+                                              "focus", "focuses", "focusing", "runs", "run", "running", "deployed"])
 
     def add_vocabulary(self, vocabulary) -> None:
         """Preferred labels: a known concept with a capitalised one is a named work."""
@@ -91,7 +96,9 @@ class NewNameFinder:
         found += self._cued_names(doc)
         found += self._headed_names(doc)
         found += self._appositive_names(doc)
-        found += self._listed_names(doc, spans)
+        found += self._evaluated_names(doc)
+        found += self._listed_names(doc, [(sp.start, sp.end, sp.label_) for sp in spans]
+                                    + [(name.start, name.end, ctype) for name, ctype, _, _ in found])
         added: list[Span] = []
         defined = {text_of(sf) for _, sf in find_pairs(doc)}
         for name, ctype, rule, proposed in found:
@@ -222,6 +229,26 @@ class NewNameFinder:
                     out.append((doc[i + 3:end], self.kinds[t.lower[i + 1]], "new-name:appositive", True))
         return out
 
+    def _evaluated_names(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
+        """A name right after "on" in a phrase of evaluation is a dataset: "experiments on
+        WN18RR show", "achieves 91% on FooQA" (an evaluation word within the four words
+        before "on", none of "based on", "built on", "runs on")."""
+        out = []
+        t = tokens(doc)
+        for i in t.where(self.on):
+            if i == 0 or i + 1 >= len(doc) or t.lower[i - 1] in self.not_evaluated:
+                continue
+            sentence = t.sentence_start(i)
+            if not any(t.lower[j] in self.evaluation for j in range(max(sentence, i - 4), i)):
+                continue
+            start = i + 2 if t.lower[i + 1] == get_string_id("the") and i + 2 < len(doc) else i + 1
+            end = compound_end(doc, start)
+            if end < len(doc) and (t.lower[end] in self.heads or doc[end].text[:1].isupper() or t.orth[end] == _OPEN):
+                continue  # "on the FooBar dataset" (the dataset rule's), "on Foo Bar", a definition
+            if self._listable(doc, start, end):
+                out.append((doc[start:end], "dataset", "new-name:evaluated", False))
+        return out
+
     def _name_before(self, doc: Doc, end: int) -> Span | None:
         """The name ending just before token `end`: a name-like compound, or capitalised
         words (up to four) not at the sentence's start."""
@@ -240,13 +267,13 @@ class NewNameFinder:
             return None  # part of a longer name with a small word in it: "Table as Thought"
         return name if looks_like_coined(text_of(name), self.rules) else None
 
-    def _listed_names(self, doc: Doc, spans: list[Span]) -> list[tuple[Span, str, str, bool]]:
+    def _listed_names(self, doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[Span, str, str, bool]]:
         """Names listed beside a known method or dataset take its type: "VisualBERT and
         LXMERT", "GLOW, RealNVP and FFJORD" (followed along the list both ways; only
         name-like tokens: inner capitals, all capitals, digits)."""
         out = []
         t = tokens(doc)
-        known = [(sp.start, sp.end, sp.label_) for sp in spans if sp.label_ in ("method", "dataset")]
+        known = sorted({(s, e, ctype) for s, e, ctype in spans if ctype in ("method", "dataset")})
         taken = {(s, e) for s, e, _ in known}
         for start, end, ctype in known:
             for step in (1, -1):

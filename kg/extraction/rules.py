@@ -23,6 +23,7 @@ class Rules:
     naming_cues: frozenset[str]
     dataset_cues: frozenset[str]
     method_cues: frozenset[str]
+    evaluation_cues: frozenset[str]
     appositive_heads: dict[str, str]  # lower-case noun -> type: "X, a library for ..."
     not_a_name: frozenset[str]
     not_a_name_pattern: re.Pattern
@@ -51,6 +52,7 @@ def load_rules() -> Rules:
         naming_cues=frozenset(w.lower() for w in _words(graph, node, KG.namingCue)),
         dataset_cues=frozenset(w.lower() for w in _words(graph, node, KG.datasetCue)),
         method_cues=frozenset(w.lower() for w in _words(graph, node, KG.methodCue)),
+        evaluation_cues=frozenset(w.lower() for w in _words(graph, node, KG.evaluationCue)),
         appositive_heads={
             **{w.lower(): "method" for w in [*_words(graph, node, KG.methodCue), *_words(graph, node, KG.appositiveMethodHead)]},
             **{w.lower(): "dataset" for w in _words(graph, node, KG.datasetCue)}},
