@@ -4,11 +4,10 @@ Cues, all read from ontology/rules.ttl: a name before the title's colon ("LILO: 
 Interpretable Libraries..."), a name after a proposal verb ("we propose CoreInfer"), after
 a naming word ("called X", "dubbed X"), a name before a dataset word ("the UCF101
 dataset"), a name in apposition to a kind ("Sparsey, a model of ...", "our method, VoxMol,
-...") and a name listed beside a known one ("VisualBERT and LXMERT": LXMERT is of
-VisualBERT's type; followed from every name found, known or new) and a name the work is
-evaluated on ("experiments on WN18RR show": a dataset). A name is a token that looks like one: inner capitals, all capitals or
-digits (a capitalised word will do in apposition, away from a sentence's start). Every
-occurrence of the name in the doc becomes a mention; names from the first three cues, and
+..."), a name the work is evaluated on ("experiments on WN18RR show": a dataset) and a
+name listed beside one known or found ("VisualBERT and LXMERT": LXMERT is of VisualBERT's
+type). A name is a token that looks like one: inner capitals, all capitals or digits (a
+capitalised word will do in apposition, away from a sentence's start). Every occurrence of the name in the doc becomes a mention; names from the first three cues, and
 an apposition after a proposal verb, are marked as proposed by the paper.
 """
 from __future__ import annotations
@@ -32,6 +31,7 @@ _NAMEISH = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|
 _MAX_NAME_TOKENS = 4
 _HYPHEN, _OPEN, _CLOSE, _COMMA = get_string_id("-"), get_string_id("("), get_string_id(")"), get_string_id(",")
 _LIST_WORDS = frozenset(get_string_id(w) for w in ("and", "or"))
+_THE = get_string_id("the")
 _MAX_LISTED = 6  # names followed along one list
 _CLAUSE_PUNCT = frozenset(get_string_id(c) for c in ",.;:")  # a name after a proposal verb comes before these
 
@@ -78,8 +78,7 @@ class NewNameFinder:
         self.proposal = hashes(strings, rules.proposal_verbs)
         self.on = hashes(strings, ["on"])
         self.evaluation = hashes(strings, rules.evaluation_cues)
-        self.not_evaluated = hashes(strings, ["based", "built", "relies", "rely", "relying", "depends", "depend",
-                                              "focus", "focuses", "focusing", "runs", "run", "running", "deployed"])
+        self.not_evaluated = hashes(strings, rules.not_evaluation)
 
     def add_vocabulary(self, vocabulary) -> None:
         """Preferred labels: a known concept with a capitalised one is a named work."""
@@ -203,7 +202,6 @@ class NewNameFinder:
                 out.append((doc[start:i], ctype, f"new-name:{ctype}", False))
         return out
 
-
     def _appositive_names(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
         """A name in apposition to its kind: "Sparsey, a model of cortical memory",
         "Concordia, a library for ..." (the kind's head noun within five words of the
@@ -241,7 +239,7 @@ class NewNameFinder:
             sentence = t.sentence_start(i)
             if not any(t.lower[j] in self.evaluation for j in range(max(sentence, i - 4), i)):
                 continue
-            start = i + 2 if t.lower[i + 1] == get_string_id("the") and i + 2 < len(doc) else i + 1
+            start = i + 2 if t.lower[i + 1] == _THE and i + 2 < len(doc) else i + 1
             end = compound_end(doc, start)
             if end < len(doc) and (t.lower[end] in self.heads or doc[end].text[:1].isupper() or t.orth[end] == _OPEN):
                 continue  # "on the FooBar dataset" (the dataset rule's), "on Foo Bar", a definition

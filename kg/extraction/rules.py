@@ -24,6 +24,7 @@ class Rules:
     dataset_cues: frozenset[str]
     method_cues: frozenset[str]
     evaluation_cues: frozenset[str]
+    not_evaluation: frozenset[str]  # "based" in "based on FooNet"
     appositive_heads: dict[str, str]  # lower-case noun -> type: "X, a library for ..."
     not_a_name: frozenset[str]
     not_a_name_pattern: re.Pattern
@@ -53,6 +54,7 @@ def load_rules() -> Rules:
         dataset_cues=frozenset(w.lower() for w in _words(graph, node, KG.datasetCue)),
         method_cues=frozenset(w.lower() for w in _words(graph, node, KG.methodCue)),
         evaluation_cues=frozenset(w.lower() for w in _words(graph, node, KG.evaluationCue)),
+        not_evaluation=frozenset(w.lower() for w in _words(graph, node, KG.notAnEvaluation)),
         appositive_heads={
             **{w.lower(): "method" for w in [*_words(graph, node, KG.methodCue), *_words(graph, node, KG.appositiveMethodHead)]},
             **{w.lower(): "dataset" for w in _words(graph, node, KG.datasetCue)}},
