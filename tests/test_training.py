@@ -138,3 +138,30 @@ def test_shipped_recognizer_loads_offline_and_finds_what_no_rule_knows():
     assert all(0 < m["confidence"] <= 1 for m in found)
     assert by_text["zona incerta"]["confidence"] > by_text["retrograde tracing"]["confidence"]
     assert "retrograde tracing" not in {m["text"] for m in kg.extract(text, model=False)}
+
+
+def test_a_rule_match_widens_to_the_recognizers_entity_around_it():
+    """The annotators' mention is the entity: "hierarchical variational autoencoders" for a
+    vocabulary match of "variational autoencoders"; a brain region takes words after it
+    too. Not over a function word, another match or a negating "non-"."""
+    from spacy.tokens import Span
+
+    from kg.extraction.recognizer import _widened
+    doc = blank_english()("We train hierarchical variational autoencoders and non-transformer models and "
+                          "These autoencoders in the zone of the medulla")
+    at = {t.text: t.i for t in doc}
+    vae = Span(doc, at["variational"], at["autoencoders"] + 1, label="method")
+    free = [False] * len(doc)
+    assert _widened(vae, Span(doc, at["hierarchical"], vae.end + 1, label="method"), free) == (at["hierarchical"], vae.end)
+    taken = list(free)
+    taken[at["hierarchical"]] = True
+    assert _widened(vae, Span(doc, at["hierarchical"], vae.end, label="method"), taken) == (vae.start, vae.end)
+    transformer = Span(doc, at["transformer"], at["transformer"] + 1, label="method")
+    assert _widened(transformer, Span(doc, at["non"], at["transformer"] + 2, label="method"), free) == (
+        transformer.start, transformer.end)
+    these = [t.i for t in doc if t.text == "autoencoders"][-1]
+    ae = Span(doc, these, these + 1, label="method")
+    assert _widened(ae, Span(doc, these - 1, these + 1, label="method"), free) == (these, these + 1)
+    medulla = Span(doc, len(doc) - 1, len(doc), label="brain_region")
+    zone = Span(doc, medulla.start - 3, len(doc), label="brain_region")
+    assert _widened(medulla, zone, free) == (zone.start, zone.end)

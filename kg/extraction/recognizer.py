@@ -72,7 +72,8 @@ class RecognizerSpans:
                 for i in hits:
                     s = spans[i]
                     if s.label_ == ent.label_ and not s.id_.endswith(AGREED):
-                        spans[i] = Span(doc, s.start, s.end, label=s.label, kb_id=s.kb_id, span_id=s.id_ + AGREED)
+                        start, end = _widened(s, ent, taken) if len(hits) == 1 else (s.start, s.end)
+                        spans[i] = Span(doc, start, end, label=s.label, kb_id=s.kb_id, span_id=s.id_ + AGREED)
                 continue
             span = self._concept_span(doc, ent)
             if span is not None:
@@ -112,6 +113,28 @@ def _short_forms(doc: Doc, added: list[Span], taken: list[bool]) -> list[Span]:
             if not any(taken[start:end]):
                 out.append(Span(doc, start, end, label=long.label, kb_id=long.kb_id, span_id=MODEL))
     return out
+
+
+def _widened(span: Span, ent: Span, taken: list[bool]) -> tuple[int, int]:
+    """The bounds of a rule's match widened to the recognizer's entity around it, where
+    the entity adds words the annotators count as part of the mention: modifiers before
+    it ("deep CNNs", "hierarchical variational autoencoders", "Langevin Markov chain Monte
+    Carlo"), and for a brain region words after it too ("zone of the medulla"). Not over
+    another match, a function word or capital-initial word at the entity's start
+    ("These autoencoders"), or a negating "non-"."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    while start < span.start and (doc[start].is_stop or doc[start].text in _EDGE_PUNCT):
+        start += 1
+    if span.label_ != "brain_region":
+        end = span.end
+    if start > span.start or end < span.end or any(taken[start:span.start]) or any(taken[span.end:end]):
+        return span.start, span.end
+    if start < span.start and doc[span.start - 1].text == "-" and doc[span.start - 2].lower_ == "non":
+        return span.start, span.end
+    while end > span.end and (doc[end - 1].is_stop or doc[end - 1].text in _EDGE_PUNCT):
+        end -= 1
+    return start, end
 
 
 def _trimmed(ent: Span) -> Span | None:
