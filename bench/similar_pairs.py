@@ -10,7 +10,8 @@ papers mention each). The judgments are kept in `bench/similar_pairs_judged.json
 pair: `{"sample": "before" | "after" | "third" | "vocab", "a": title, "b": title, "related": bool, "why": "..."}`
 (before: concepts only, hubs counted, cosine >= 0.35; after: hubs out, text gate, cosine >= 0.25;
 third: the same at 0.35; vocab: the 5 pairs the vocabulary additions of 2026-12-07 brought,
-all of them read);
+all of them read; names: the 7 pairs the new-name rules and widened mentions of the next
+round brought, all read);
 a pair is related when a researcher reading one would want to see the other (same problem,
 same method family on the same kind of data, or one builds on the other). `--count` prints
 how many of each sample were judged related.
