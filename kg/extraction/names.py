@@ -7,8 +7,9 @@ dataset"), a name in apposition to a kind ("Sparsey, a model of ...", "our metho
 ..."), a name the work is evaluated on ("experiments on WN18RR show": a dataset) and a
 name listed beside one known or found ("VisualBERT and LXMERT": LXMERT is of VisualBERT's
 type). A name is a token that looks like one: inner capitals, all capitals or digits (a
-capitalised word will do in apposition, away from a sentence's start). Every occurrence of the name in the doc becomes a mention; names from the first three cues, and
-an apposition after a proposal verb, are marked as proposed by the paper.
+capitalised word will do in apposition, away from a sentence's start). Every occurrence
+of the name in the doc becomes a mention; names from the first three cues, and an
+apposition after a proposal verb, are marked as proposed by the paper.
 """
 from __future__ import annotations
 
@@ -218,7 +219,8 @@ class NewNameFinder:
                 continue
             name = self._name_before(doc, i - 1)
             if name is not None:
-                proposed = name.start >= 2 and t.lower[name.start - 1] in self.proposal and doc[name.start - 2].lower_ == "we"
+                proposed = (name.start >= 2 and t.lower[name.start - 1] in self.proposal
+                            and doc[name.start - 2].lower_ == "we")
                 out.append((name, self.kinds[t.lower[head]], "new-name:appositive", proposed))
         for i in t.where(self.our):  # "our method, VoxMol, generates ..."
             if i + 3 < len(doc) and t.lower[i + 1] in self.kinds and t.orth[i + 2] == _COMMA:

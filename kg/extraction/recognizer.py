@@ -120,8 +120,8 @@ def _widened(span: Span, ent: Span, taken: list[bool]) -> tuple[int, int]:
     the entity adds words the annotators count as part of the mention: modifiers before
     it ("deep CNNs", "hierarchical variational autoencoders", "Langevin Markov chain Monte
     Carlo"), and for a brain region words after it too ("zone of the medulla"). Not over
-    another match, a function word or capital-initial word at the entity's start
-    ("These autoencoders"), or a negating "non-"."""
+    another match or a function word at the entity's edge ("These autoencoders"), and not
+    after a negating "non-" ("non-Transformer")."""
     doc = ent.doc
     start, end = ent.start, ent.end
     while start < span.start and (doc[start].is_stop or doc[start].text in _EDGE_PUNCT):
@@ -130,7 +130,8 @@ def _widened(span: Span, ent: Span, taken: list[bool]) -> tuple[int, int]:
         end = span.end
     if start > span.start or end < span.end or any(taken[start:span.start]) or any(taken[span.end:end]):
         return span.start, span.end
-    if start < span.start and doc[span.start - 1].text == "-" and doc[span.start - 2].lower_ == "non":
+    negated = span.start >= 2 and doc[span.start - 1].text == "-" and doc[span.start - 2].lower_ == "non"
+    if start < span.start and negated:
         return span.start, span.end
     while end > span.end and (doc[end - 1].is_stop or doc[end - 1].text in _EDGE_PUNCT):
         end -= 1
