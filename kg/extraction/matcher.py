@@ -70,6 +70,7 @@ class VocabMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.not_within = PhraseMatcher(nlp.vocab, attr="LOWER")  # idioms: "received attention"
+        self.idiom_iris: frozenset[str] = frozenset()
         self.targets: dict[int, _Target] = {}
         self.index = ConceptIndex([], {})
 
@@ -97,13 +98,16 @@ class VocabMatcher:
             matcher.add(key, list(tokenizer.pipe(forms)))
         for iri, phrases in sorted(vocabulary.not_within.items()):
             self.not_within.add(iri, list(tokenizer.pipe(phrases)))
+        self.idiom_iris = frozenset(vocabulary.not_within)
 
     def __call__(self, doc: Doc) -> Doc:
         spans, versions = [], []
+        matches = sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0]))
         idioms: dict[str, list[tuple[int, int]]] = {}
-        for key, start, end in self.not_within(doc):
-            idioms.setdefault(self.nlp.vocab.strings[key], []).append((start, end))
-        for key, start, end in sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0])):
+        if any(self.targets[key].iri in self.idiom_iris for key, _, _ in matches):  # rare: a few concepts have idioms
+            for key, start, end in self.not_within(doc):
+                idioms.setdefault(self.nlp.vocab.strings[key], []).append((start, end))
+        for key, start, end in matches:
             target = self.targets[key]
             if target.context and not _in_context(target, doc, start, end):
                 continue
