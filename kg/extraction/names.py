@@ -25,7 +25,7 @@ from .identity import new_concept
 from .matcher import get_spans, set_spans
 from .pairs import find_pairs
 from .rules import Rules, load_rules
-from .tokens import hashes, text_of, tokens
+from .tokens import Tokens, hashes, text_of, tokens
 
 PROPOSED = "kg_proposed"  # doc.user_data key: set of concept IRIs the paper proposes
 _NAMEISH = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+\d+[A-Za-z0-9]*)$")
@@ -282,8 +282,7 @@ class NewNameFinder:
         taken = {(s, e) for s, e, _ in known}
         for start, end, ctype in known:
             for step in (1, -1):
-                at = end if step > 0 else start - 1
-                if not 0 <= at < len(t.orth) or t.orth[at] != _COMMA and t.lower[at] not in _LIST_WORDS:
+                if not _separator(t, end if step > 0 else start - 1):
                     continue  # most names stand in no list: skipped at once
                 s, e = start, end
                 for _ in range(_MAX_LISTED):
@@ -310,7 +309,7 @@ class NewNameFinder:
             if i == end or i >= len(doc) or t.orth[i - 1] == _COMMA and i + 1 == len(doc):
                 return None
             j = compound_end(doc, i)
-            if t.orth[i - 1] == _COMMA and not self._list_goes_on(doc, j):
+            if t.orth[i - 1] == _COMMA and not _separator(t, j, closing=True):
                 return None  # "On ImageNet-1K, Meta-SpikeFormer achieves": a clause, not a list
             if j < len(doc) and (t.lower[j] in self.heads or t.orth[j] == _OPEN or doc[j].text[:1].isupper()
                                  or not doc[j - 1].whitespace_ and doc[j].is_alpha):
@@ -321,17 +320,10 @@ class NewNameFinder:
             i -= 1
         if i > 0 and t.orth[i - 1] == _COMMA:
             i -= 1
-        if i == start or i == 0 or i == start - 1 and t.orth[i] == _COMMA and not self._list_goes_on(doc, end):
+        if i == start or i == 0 or i == start - 1 and t.orth[i] == _COMMA and not _separator(t, end, closing=True):
             return None
         s = compound_start(doc, i - 1)
         return (s, i) if self._listable(doc, s, i) else None
-
-    @staticmethod
-    def _list_goes_on(doc: Doc, i: int) -> bool:
-        """A list separator (",", "and", "or", ")") at token i: a comma before it joined
-        items of a list."""
-        t = tokens(doc)
-        return i < len(doc) and (t.orth[i] in (_COMMA, _CLOSE) or t.lower[i] in _LIST_WORDS)
 
     def _listable(self, doc: Doc, start: int, end: int) -> bool:
         """A name-like compound that stands alone: not glued to a word before it, and not a
@@ -345,6 +337,13 @@ class NewNameFinder:
         if not before.whitespace_ and before.is_alpha:
             return False
         return not (len(text) <= 3 and text.isupper() and before.is_lower and before.is_alpha and not before.is_stop)
+
+
+def _separator(t: Tokens, i: int, closing: bool = False) -> bool:
+    """A list separator at token i: ",", "and", "or" (and ")" when `closing`: after a comma
+    it says the comma joined items of a list)."""
+    return 0 <= i < len(t.orth) and (t.orth[i] == _COMMA or t.lower[i] in _LIST_WORDS
+                                      or closing and t.orth[i] == _CLOSE)
 
 
 def compound_at(doc: Doc, i: int) -> Span:
