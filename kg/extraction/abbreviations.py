@@ -56,8 +56,7 @@ class AbbreviationBinder:
         for lf, sf in find_pairs(doc):
             added.extend(self._bind(doc, lf, sf, spans, dropped))
         if added or dropped:
-            keep = [s for s in spans if not any(_overlaps(s, a) for a in added)
-                    and (text_of(s).rstrip("s"), s.kb_id_) not in dropped and (text_of(s), s.kb_id_) not in dropped]
+            keep = [s for s in spans if not any(_overlaps(s, a) for a in added) and not _dropped(s, dropped)]
             set_spans(doc, filter_spans(added + keep))
         return doc
 
@@ -144,6 +143,14 @@ def _covering(sf: Span, spans: list[Span]) -> tuple[str, str] | None:
 def occurrences(doc: Doc, short: str):
     for i in tokens(doc).where(hashes(doc.vocab.strings, (short, short + "s")), "orth"):
         yield i, i + 1
+
+
+def _dropped(span: Span, dropped: set[tuple[str, str]]) -> bool:
+    """A match of a short form (or its plural) that was defined as something else here."""
+    if not dropped:
+        return False
+    text = text_of(span)
+    return (text.rstrip("s"), span.kb_id_) in dropped or (text, span.kb_id_) in dropped
 
 
 def _overlaps(a: Span, b: Span) -> bool:

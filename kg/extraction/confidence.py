@@ -69,6 +69,7 @@ class Confidence:
     def __init__(self, table: dict[str, dict[str, float]] | None = None, minimum: float = 0.0):
         self.table = table or {}
         self.minimum = minimum  # concepts none of whose mentions reach it are dropped (`keep`)
+        self._found: dict[tuple[str, str, str], float | None] = {}  # lookups made: a few dozen rules
 
     @classmethod
     def load(cls, model_dir: Path | None, shipped: Path) -> "Confidence":
@@ -83,6 +84,12 @@ class Confidence:
         return cls(tables.get("with_model"), tables.get("min_confidence", MIN_CONFIDENCE))
 
     def __call__(self, ctype: str, rule: str, context: str = "other") -> float | None:
+        key = (ctype, rule, context)
+        if key not in self._found:
+            self._found[key] = self._look_up(ctype, rule, context)
+        return self._found[key]
+
+    def _look_up(self, ctype: str, rule: str, context: str) -> float | None:
         for group, kind in _keys(ctype, rule, context):
             value = self.table.get(group, {}).get(kind)
             if value is not None:

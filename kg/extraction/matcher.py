@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -20,6 +21,8 @@ from .identity import ConceptIndex, new_concept, suffix_kinds
 from .tokens import form_tokenizer, hashes, tokens
 from .variants import label_variants
 from .vocab import VERSIONED, Vocabulary
+
+_HYPHEN = get_string_id("-")  # a glued suffix follows one (`_versioned`)
 
 SPANS_KEY = "kg"
 _SPAN_LIST = "kg_span_list"
@@ -104,6 +107,7 @@ class VocabMatcher:
         spans, versions = [], []
         matches = sorted(self.exact(doc) + self.lower(doc), key=lambda m: (m[1], m[2], m[0]))
         idioms: dict[str, list[tuple[int, int]]] = {}
+        orth = tokens(doc).orth
         if any(self.targets[key].iri in self.idiom_iris for key, _, _ in matches):  # rare: a few concepts have idioms
             for key, start, end in self.not_within(doc):
                 idioms.setdefault(self.nlp.vocab.strings[key], []).append((start, end))
@@ -114,7 +118,8 @@ class VocabMatcher:
             if any(s <= start and end <= e for s, e in idioms.get(target.iri, ())):
                 continue
             span = Span(doc, start, end, label=target.ctype, kb_id=target.iri, span_id=target.rule)
-            if target.ctype in VERSIONED and (versioned := self._versioned(doc, span)) is not None:
+            if (target.ctype in VERSIONED and end + 1 < len(orth) and orth[end] == _HYPHEN
+                    and (versioned := self._versioned(doc, span)) is not None):
                 versions.append(versioned)
             else:
                 spans.append(span)

@@ -30,6 +30,7 @@ from .tokens import Tokens, hashes, text_of, tokens
 PROPOSED = "kg_proposed"  # doc.user_data key: set of concept IRIs the paper proposes
 _NAMEISH = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+\d+[A-Za-z0-9]*)$")
 _MAX_NAME_TOKENS = 4
+_MAX_KEPT = 100_000  # answers of `looks_like_name` kept (a few MB)
 _HYPHEN, _OPEN, _CLOSE, _COMMA = get_string_id("-"), get_string_id("("), get_string_id(")"), get_string_id(",")
 _LIST_WORDS = frozenset(get_string_id(w) for w in ("and", "or"))
 _THE = get_string_id("the")
@@ -39,7 +40,17 @@ _CLAUSE_PUNCT = frozenset(get_string_id(c) for c in ",.;:")  # a name after a pr
 
 def looks_like_name(text: str, rules: Rules) -> bool:
     """A token or hyphen compound that reads as a name: "LILO", "CoreInfer", "GPT-4",
-    "E-iSpec", "Mamba-2"; not a modifier compound such as "post-RGB" or "LLM-based"."""
+    "E-iSpec", "Mamba-2"; not a modifier compound such as "post-RGB" or "LLM-based".
+    Answers are kept with the rules: the same few thousand words are asked of every doc."""
+    found = rules.name_like.get(text)
+    if found is None:
+        if len(rules.name_like) >= _MAX_KEPT:
+            rules.name_like.clear()
+        found = rules.name_like[text] = _looks_like_name(text, rules)
+    return found
+
+
+def _looks_like_name(text: str, rules: Rules) -> bool:
     if text in rules.not_a_name or len(text) < 2 or rules.not_a_name_pattern.match(text):
         return False
     parts = [p for p in re.split(r"[-_.]", text) if p]
@@ -73,10 +84,13 @@ class NewNameFinder:
         self.pref_labels: dict[str, str] = {}
         self.cues = hashes(strings, rules.naming_cues | rules.proposal_verbs)
         self.heads = hashes(strings, rules.dataset_cues | rules.method_cues)
+        self.dataset_heads, self.method_heads = hashes(strings, rules.dataset_cues), hashes(strings, rules.method_cues)
         self.articles = hashes(strings, ["a", "an"])
         self.our = hashes(strings, ["our"])
         self.kinds = {get_string_id(w): ctype for w, ctype in rules.appositive_heads.items()}
         self.proposal = hashes(strings, rules.proposal_verbs)
+        self.naming = hashes(strings, rules.naming_cues)
+        self.proposers = hashes(strings, ["we", "paper", "work", "study"])  # "we propose", "this paper presents"
         self.on = hashes(strings, ["on"])
         self.evaluation = hashes(strings, rules.evaluation_cues)
         self.not_evaluated = hashes(strings, rules.not_evaluation)
@@ -146,15 +160,14 @@ class NewNameFinder:
 
     def _cued_names(self, doc: Doc) -> list[tuple[Span, str, str, bool]]:
         out = []
-        for i in tokens(doc).where(self.cues):
-            tok = doc[i]
-            low = tok.lower_
-            if low in self.rules.naming_cues:
-                window = doc[tok.i + 1: tok.i + 3]
+        t = tokens(doc)
+        for i in t.where(self.cues):
+            if t.lower[i] in self.naming:
+                window = doc[i + 1: i + 3]
                 rule = "new-name:called"
                 name = self._first_name(window, coined=True)
-            elif low in self.rules.proposal_verbs and tok.i > 0 and doc[tok.i - 1].lower_ in {"we", "paper", "work", "study"}:
-                window = doc[tok.i + 1: min(tok.i + 12, tokens(doc).sentence_end(tok.i))]
+            elif t.lower[i] in self.proposal and i > 0 and t.lower[i - 1] in self.proposers:
+                window = doc[i + 1: min(i + 12, t.sentence_end(i))]
                 rule = "new-name:proposal"
                 name = self._first_name(window)
             else:
@@ -194,8 +207,8 @@ class NewNameFinder:
         out = []
         t = tokens(doc)
         for i in t.where(self.heads):
-            low = doc[i].lower_
-            ctype = "dataset" if low in self.rules.dataset_cues else "method" if low in self.rules.method_cues else None
+            low = t.lower[i]
+            ctype = "dataset" if low in self.dataset_heads else "method" if low in self.method_heads else None
             if ctype is None or i == 0:
                 continue
             start = compound_start(doc, i - 1)
@@ -354,6 +367,8 @@ def compound_at(doc: Doc, i: int) -> Span:
 def compound_end(doc: Doc, i: int) -> int:
     """Where `compound_at(doc, i)` ends; hyphens found by hash, so most calls make no Token."""
     orth, end = tokens(doc).orth, i + 1
+    if end + 1 >= len(orth) or orth[end] != _HYPHEN:  # most tokens: nothing glued after
+        return end
     while end + 1 < len(orth) and orth[end] == _HYPHEN and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
         end += 2
     return end
@@ -362,6 +377,8 @@ def compound_end(doc: Doc, i: int) -> int:
 def compound_start(doc: Doc, i: int) -> int:
     """Where the compound ending at token i starts: tokens glued before it by '-' ("MNIST-Nd")."""
     orth, start = tokens(doc).orth, i
+    if start < 2 or orth[start - 1] != _HYPHEN:  # most tokens: nothing glued before
+        return start
     while start - 2 >= 0 and orth[start - 1] == _HYPHEN and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
         start -= 2
     return start

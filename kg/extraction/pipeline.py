@@ -23,7 +23,7 @@ from .identity import NEW_CONCEPTS
 from .names import PROPOSED
 from .confidence import Confidence, context_of, keep
 from .recognizer import add_recognizer
-from .tokens import blank_english, form_tokenizer, keep_text, text_of, tokens
+from .tokens import Tokens, blank_english, form_tokenizer, keep_text, text_of, tokens
 from .vocab import Vocabulary, load_vocabulary
 
 EXTRACTOR_VERSION = "2"  # 2: identity rules (kg/extraction/identity.py)
@@ -98,13 +98,13 @@ class Extractor:
         new = doc.user_data.get(NEW_CONCEPTS, {})
         proposed = doc.user_data.get(PROPOSED, set())
         grouped: dict[str, ConceptMentions] = {}
-        context = context_of(tokens(doc).lower_text) if self.confidence.table else ""
+        t = tokens(doc)
+        context = context_of(t.lower_text) if self.confidence.table else ""
         for span in sorted(get_spans(doc), key=lambda s: s.start):
-            iri = span.kb_id_
+            iri, ctype, rule = span.kb_id_, span.label_, span.id_
             if iri not in grouped:
-                grouped[iri] = ConceptMentions(self._concept(iri, span.label_, text_of(span), new), proposed=iri in proposed)
-            confidence = self.confidence(span.label_, span.id_, context)
-            grouped[iri].mentions.append(mention_of(span, paper, confidence=confidence))
+                grouped[iri] = ConceptMentions(self._concept(iri, ctype, text_of(span), new), proposed=iri in proposed)
+            grouped[iri].mentions.append(mention_of(span, paper, rule, self.confidence(ctype, rule, context), t))
         return keep(list(grouped.values()), self.confidence.minimum)
 
     def _concept(self, iri: str, ctype: str, text: str, new: dict) -> Concept:
@@ -140,12 +140,14 @@ def _cut(text: str, start: int, size: int) -> int:
 _SENTENCE_END = re.compile(r"\s[.!?]")  # reversed text: a space after a sentence's last mark
 
 
-def mention_of(span: Span, paper: Paper, rule: str | None = None, confidence: float | None = None) -> Mention:
-    """A Mention for a span of `paper.text`: offsets into its field, sentence, rule, confidence."""
+def mention_of(span: Span, paper: Paper, rule: str | None = None, confidence: float | None = None,
+               t: Tokens | None = None) -> Mention:
+    """A Mention for a span of `paper.text`: offsets into its field, sentence, rule, confidence
+    (`t`: the doc's arrays, where the caller has them)."""
     offset = paper.abstract_offset
     first, last = span.start_char, span.end_char  # each read looks the tokens up again
     field, base = ("title", 0) if first < offset or not paper.abstract else ("abstract", offset)
-    t = tokens(span.doc)  # its text is `paper.text`, made once
+    t = t or tokens(span.doc)  # its text is `paper.text`, made once
     start, end = t.sentence_chars(span.start)
     return Mention(
         text=t.text[first:last], field=field, start=first - base, end=last - base,

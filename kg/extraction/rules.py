@@ -6,7 +6,7 @@ paper's own names. Loaded once per process and cached.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
@@ -31,6 +31,7 @@ class Rules:
     not_a_title_name: frozenset[str]
     not_a_concept: frozenset[str]
     availability_cues: tuple[str, ...]
+    name_like: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # `looks_like_name`'s answers
 
 
 @lru_cache(maxsize=1)
