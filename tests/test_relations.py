@@ -52,6 +52,24 @@ def test_stimuli_shown_are_not_recorded_from_a_region():
     assert ("video", "recordedFrom", "retina") not in found
 
 
+def test_only_a_recordable_modality_is_recorded_from_a_region():
+    """The ontology's recordedFrom takes a modality of a family that can be recorded, imaged,
+    traced or stained from tissue (`kg:subjectFamily`), or one no vocabulary knows: source
+    code named beside cortical areas is no candidate at all, single units and tracers are."""
+    s = "Modules modeled on the prefrontal cortex and motor cortex generate source code."
+    occ = [Occurrence("code", "modality", [mention("source code", s)], families=("code",)),
+           Occurrence("pfc", "brain_region", [mention("prefrontal cortex", s)]),
+           Occurrence("m1", "brain_region", [mention("motor cortex", s)])]
+    assert [c for c in candidates(occ) if c.relation == "recordedFrom"] == []
+    for families in (("neural recordings",), ("tract tracing",), ()):  # () : a paper's own name for it
+        occ[0] = Occurrence("data", "modality", [mention("source code", s)], families=families)
+        assert {c.object for c in candidates(occ) if c.relation == "recordedFrom"} == {"pfc", "m1"}
+    found = stated("CortexCoder generates source code with modules modeled on the prefrontal cortex.")
+    assert not any(r == "recordedFrom" for _, r, _ in found)
+    found = stated("We recorded single units in the prefrontal cortex of two monkeys.")
+    assert ("single-unit recordings", "recordedFrom", "prefrontal cortex") in found
+
+
 def test_the_papers_own_method_is_related_through_our_approach():
     found = stated("We propose FooNet, a convolutional neural network for image classification. "
                    "We evaluate our approach on CIFAR-10.")

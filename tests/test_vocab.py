@@ -84,3 +84,23 @@ def test_a_label_inside_an_idiom_is_no_mention(shipped):
     ])
     assert attention not in idiom and attention in both
     assert speech not in pos and speech not in imagined and speech in heard
+
+
+def test_the_neuroanatomy_kinds_the_guidelines_name_are_modalities(shipped):
+    """GUIDELINES.md counts tract tracing, immunohistochemistry, in situ hybridization and
+    autoradiography as data modalities of neuroscience abstracts; the rules alone find them
+    (and their short forms), and a PET "tracer injection" is no tract tracing."""
+    vocab = load_vocabulary()
+    iri = {c.label: i for i, c in vocab.concepts.items() if c.type == "modality"}
+    tracing, ihc, ish, autorad = (iri[label] for label in (
+        "tract tracing", "immunohistochemistry", "in situ hybridization", "autoradiography"))
+    neuro, immuno, pet = found(shipped, [
+        "Retrograde tracer injections into the thalamus labeled neurons in layer 6, and anterograde "
+        "tracing showed their axons; quantitative autoradiography mapped the receptors.",
+        "Neurons were identified by immunohistochemistry (IHC), and in situ hybridization (ISH) with "
+        "riboprobes showed the mRNA.",
+        "After the tracer injection, amyloid PET images were acquired in 40 patients.",
+    ])
+    assert {tracing, autorad} <= neuro
+    assert {ihc, ish} <= immuno
+    assert tracing not in pet and iri["PET"] in pet

@@ -45,6 +45,7 @@ class Relation:
     subject_type: str
     object_type: str
     cues: frozenset[str]
+    subject_families: frozenset[str] = frozenset()  # a modality subject's families allowed (empty: any)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def load_relations() -> tuple[Relation, ...]:
     for name in TYPED_RELATIONS:
         node = KG[name]
         out.append(Relation(name, str(graph.value(node, KG.subjectType)), str(graph.value(node, KG.objectType)),
-                            frozenset(str(o).lower() for o in graph.objects(node, KG.relationCue))))
+                            frozenset(str(o).lower() for o in graph.objects(node, KG.relationCue)),
+                            frozenset(str(o) for o in graph.objects(node, KG.subjectFamily))))
     return tuple(out)
 
 
@@ -182,9 +184,10 @@ def candidates(occurrences: Sequence[Occurrence], relations: Sequence[Relation] 
             objects = sorted(c for c, t in s.types.items() if t == rel.object_type)
             if not objects:
                 continue
-            inside = sorted(c for c, t in s.types.items() if t == rel.subject_type)
+            inside = sorted(c for c, t in s.types.items() if t == rel.subject_type and _may_be_subject(rel, c, family))
             outside = sorted(o.concept for o in by_type.get(rel.subject_type, ())
-                             if o.concept not in s.types and (own[o.concept] or rel.name == "recordedFrom"))
+                             if o.concept not in s.types and (own[o.concept] or rel.name == "recordedFrom")
+                             and _may_be_subject(rel, o.concept, family))
             if any(subj != obj for subj in inside + outside for obj in objects):
                 wanted.append((rel, objects, inside, outside))
         if not wanted:  # no pair to judge: the sentence is not read
@@ -210,6 +213,15 @@ def candidates(occurrences: Sequence[Occurrence], relations: Sequence[Relation] 
                     feats.append(context if subj in s.types else f"out:{context}")
                     out.append(Candidate(rel.name, subj, obj, (s.field, s.start, s.text), feats))
     return out
+
+
+def _may_be_subject(rel: Relation, concept: str, family: dict[str, tuple[str, ...]]) -> bool:
+    """Whether the relation's ontology allows this subject: for recordedFrom, a modality of a
+    family that can be recorded from a region, or one no vocabulary knows ("unknown")."""
+    if not rel.subject_families:
+        return True
+    families = family.get(concept, ("unknown",))
+    return "unknown" in families or not rel.subject_families.isdisjoint(families)
 
 
 def _own_kind(occ: Occurrence, words: Words) -> tuple[str, ...]:
