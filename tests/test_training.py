@@ -127,17 +127,20 @@ def test_model_and_no_model_options_exclude_each_other(tmp_path):
 
 
 def test_shipped_recognizer_loads_offline_and_finds_what_no_rule_knows():
-    """A made-up anatomy abstract (no paper the model trained on): the tracing methods are
-    in no vocabulary; the recognizer finds them, and agrees with the vocabulary's regions."""
+    """A made-up anatomy abstract (no paper the model trained on): "retrograde transport" is
+    in no vocabulary, and the recognizer finds it as a modality; it agrees with the
+    vocabulary's regions and its tracing ("Anterograde tracer": the vocabulary's since the
+    neuroanatomy modalities, found by both)."""
     text = ("Anterograde tracer injections of biotinylated dextran amine into the parabrachial complex of rats "
-            "labelled fibres in the zona incerta; retrograde tracing with Fluoro-Gold confirmed the projections.")
+            "labelled fibres in the zona incerta; retrograde transport of Fluoro-Gold confirmed the projections.")
     found = kg.extract(text)
     by_text = {m["text"]: m for m in found}
-    assert by_text["retrograde tracing"]["type"] == "modality" and by_text["retrograde tracing"]["rule"] == "model"
+    assert by_text["retrograde transport"]["type"] == "modality" and by_text["retrograde transport"]["rule"] == "model"
     assert by_text["zona incerta"]["rule"] == "vocab:brain_regions.ttl+model"
+    assert by_text["Anterograde tracer"]["rule"] == "vocab:modalities.ttl+model"
     assert all(0 < m["confidence"] <= 1 for m in found)
-    assert by_text["zona incerta"]["confidence"] > by_text["retrograde tracing"]["confidence"]
-    assert "retrograde tracing" not in {m["text"] for m in kg.extract(text, model=False)}
+    assert by_text["zona incerta"]["confidence"] > by_text["retrograde transport"]["confidence"]
+    assert "retrograde transport" not in {m["text"] for m in kg.extract(text, model=False)}
 
 
 def test_a_rule_match_widens_to_the_recognizers_entity_around_it():
