@@ -82,14 +82,13 @@ class NewNameFinder:
     def __init__(self, rules: Rules, strings: StringStore):
         self.rules = rules
         self.pref_labels: dict[str, str] = {}
-        self.cues = hashes(strings, rules.naming_cues | rules.proposal_verbs)
-        self.heads = hashes(strings, rules.dataset_cues | rules.method_cues)
+        self.naming, self.proposal = hashes(strings, rules.naming_cues), hashes(strings, rules.proposal_verbs)
+        self.cues = self.naming | self.proposal
         self.dataset_heads, self.method_heads = hashes(strings, rules.dataset_cues), hashes(strings, rules.method_cues)
+        self.heads = self.dataset_heads | self.method_heads
         self.articles = hashes(strings, ["a", "an"])
         self.our = hashes(strings, ["our"])
         self.kinds = {get_string_id(w): ctype for w, ctype in rules.appositive_heads.items()}
-        self.proposal = hashes(strings, rules.proposal_verbs)
-        self.naming = hashes(strings, rules.naming_cues)
         self.proposers = hashes(strings, ["we", "paper", "work", "study"])  # "we propose", "this paper presents"
         self.on = hashes(strings, ["on"])
         self.evaluation = hashes(strings, rules.evaluation_cues)
@@ -367,8 +366,6 @@ def compound_at(doc: Doc, i: int) -> Span:
 def compound_end(doc: Doc, i: int) -> int:
     """Where `compound_at(doc, i)` ends; hyphens found by hash, so most calls make no Token."""
     orth, end = tokens(doc).orth, i + 1
-    if end + 1 >= len(orth) or orth[end] != _HYPHEN:  # most tokens: nothing glued after
-        return end
     while end + 1 < len(orth) and orth[end] == _HYPHEN and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
         end += 2
     return end
@@ -377,8 +374,6 @@ def compound_end(doc: Doc, i: int) -> int:
 def compound_start(doc: Doc, i: int) -> int:
     """Where the compound ending at token i starts: tokens glued before it by '-' ("MNIST-Nd")."""
     orth, start = tokens(doc).orth, i
-    if start < 2 or orth[start - 1] != _HYPHEN:  # most tokens: nothing glued before
-        return start
     while start - 2 >= 0 and orth[start - 1] == _HYPHEN and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
         start -= 2
     return start
