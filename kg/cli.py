@@ -381,7 +381,7 @@ def train(gold: tuple[str, ...], out_dir: str, texts: tuple[str, ...], folds: in
     for source in result.sources if result.predictions else ():
         for which, what in kinds.items():
             title = f"{source}: {folds}-fold cross-validated, {what}"
-            click.echo(format_scores(title, result.scores(source, which)) + "\n")
+            click.echo(format_scores(title, result.scores(source, which), result.types_of(source)) + "\n")
     click.echo(f"papers: {len(result.docs)}; wrote {result.model} in {result.seconds:.0f} s")
 
 

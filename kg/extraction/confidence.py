@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,9 +66,11 @@ def _keys(ctype: str, rule: str, context: str) -> list[tuple[str, str]]:
 class Confidence:
     """Looks up a mention's confidence by type, rule and the paper's context."""
 
-    def __init__(self, table: dict[str, dict[str, float]] | None = None, minimum: float = 0.0):
+    def __init__(self, table: dict[str, dict[str, float]] | None = None, minimum: float = 0.0,
+                 alone: dict[str, dict[str, float]] | None = None):
         self.table = table or {}
         self.minimum = minimum  # concepts none of whose mentions reach it are dropped (`keep`)
+        self.alone_table = alone or {}  # per concept: how often one only the recognizer found was right
         self._found: dict[tuple[str, str, str], float | None] = {}  # lookups made: a few dozen rules
 
     @classmethod
@@ -81,7 +83,7 @@ class Confidence:
         tables = json.loads(path.read_text(encoding="utf-8"))
         if model_dir is None:
             return cls(tables.get("rules_only"))
-        return cls(tables.get("with_model"), tables.get("min_confidence", MIN_CONFIDENCE))
+        return cls(tables.get("with_model"), tables.get("min_confidence", MIN_CONFIDENCE), tables.get("model_alone"))
 
     def __call__(self, ctype: str, rule: str, context: str = "other") -> float | None:
         key = (ctype, rule, context)
@@ -89,21 +91,39 @@ class Confidence:
             self._found[key] = self._look_up(ctype, rule, context)
         return self._found[key]
 
-    def _look_up(self, ctype: str, rule: str, context: str) -> float | None:
+    def _look_up(self, ctype: str, rule: str, context: str, table: dict | None = None) -> float | None:
         for group, kind in _keys(ctype, rule, context):
-            value = self.table.get(group, {}).get(kind)
+            value = (self.table if table is None else table).get(group, {}).get(kind)
             if value is not None:
                 return value
         return None
 
+    def alone(self, ctype: str, context: str = "other") -> float | None:
+        """The share of concepts of `ctype` found by the recognizer alone (no rule) that were
+        right, in papers of `context`: what `keep` decides by."""
+        return self._look_up(ctype, MODEL, context, self.alone_table) if self.alone_table else None
 
-def keep(found: list[ConceptMentions], minimum: float) -> list[ConceptMentions]:
-    """The concepts a rule found, and those only the recognizer found where some mention
-    is trusted at least `minimum` (unknown counts as trusted)."""
+
+def keep(found: list[ConceptMentions], minimum: float,
+         alone: Callable[[str], float | None] | None = None) -> list[ConceptMentions]:
+    """The concepts a rule found, and those only the recognizer found where such concepts
+    of their type were right at least `minimum` of the time in the paper's context (`alone`,
+    counted per concept and paper as the scores are); without that figure, where some
+    mention is trusted at least `minimum` (unknown counts as trusted)."""
     if minimum <= 0:
         return found
-    return [cm for cm in found if any(m.rule != MODEL or m.confidence is None or m.confidence >= minimum
-                                      for m in cm.mentions)]
+    out = []
+    for cm in found:
+        if any(m.rule != MODEL for m in cm.mentions):
+            out.append(cm)
+            continue
+        share = alone(cm.concept.type) if alone is not None else None
+        if share is not None:
+            if share >= minimum:
+                out.append(cm)
+        elif any(m.confidence is None or m.confidence >= minimum for m in cm.mentions):
+            out.append(cm)
+    return out
 
 
 def calibrate(judged: Iterable[tuple[str, str, str, bool]], min_count: int = MIN_COUNT) -> dict[str, dict[str, float]]:

@@ -105,7 +105,7 @@ class Extractor:
             if iri not in grouped:
                 grouped[iri] = ConceptMentions(self._concept(iri, ctype, text_of(span), new), proposed=iri in proposed)
             grouped[iri].mentions.append(mention_of(span, paper, rule, self.confidence(ctype, rule, context), t))
-        return keep(list(grouped.values()), self.confidence.minimum)
+        return keep(list(grouped.values()), self.confidence.minimum, lambda ctype: self.confidence.alone(ctype, context))
 
     def _concept(self, iri: str, ctype: str, text: str, new: dict) -> Concept:
         known = self.vocabulary.concepts.get(iri)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from ..extraction.confidence import FILE as CONFIDENCE_FILE
 from ..extraction.confidence import MIN_CONFIDENCE, calibrate
-from ..model import Paper
+from ..model import CONCEPT_TYPES, Paper
 from .crossval import Prediction, cross_validate, predict, with_confidence
 from .gold import GoldDoc, read_gold
-from .score import Counts, judged_mentions, score
+from .score import Counts, judged_concepts, judged_mentions, score
 from .train import train_recognizer
 
 __all__ = ["TrainResult", "train", "read_gold", "cross_validate", "score", "GoldDoc", "Prediction"]
@@ -36,14 +36,20 @@ class TrainResult:
     seconds: float = 0.0
 
     def scores(self, source: str, which: str = "model", lenient: bool = False) -> dict[str, Counts]:
-        """Cross-validated counts for one source: "model" (the pipeline as shipped), "raw"
-        (every concept the rules and the model found) or "rules" (rules alone)."""
+        """Cross-validated counts against one annotation file (its stem; the types it
+        annotated): "model" (the pipeline as shipped), "raw" (every concept the rules and
+        the model found) or "rules" (rules alone)."""
         preds = {"model": self.predictions, "raw": self.raw, "rules": self.rules}[which]
-        return score((p for p in preds if p.doc.source == source), lenient)
+        return score(preds, lenient, source)
 
     @property
     def sources(self) -> list[str]:
-        return list(dict.fromkeys(d.source for d in self.docs))
+        """The annotation files (stems), in the order read."""
+        return list(dict.fromkeys(d.annotated_by(t) for d in self.docs for t in CONCEPT_TYPES if t in d.types))
+
+    def types_of(self, source: str) -> list[str]:
+        """The types `source` annotated."""
+        return [t for t in CONCEPT_TYPES if any(t in d.types and d.annotated_by(t) == source for d in self.docs)]
 
 
 def train(gold: Iterable[str | Path], out: str | Path, texts: Sequence[Paper] = (), *, folds: int = 5,
@@ -60,6 +66,7 @@ def train(gold: Iterable[str | Path], out: str | Path, texts: Sequence[Paper] = 
     train_recognizer(docs, out, seed=seed, epochs=epochs)
     if folds >= 2:
         tables = {"with_model": calibrate(judged_mentions(result.raw)), "min_confidence": MIN_CONFIDENCE,
+                  "model_alone": calibrate(judged_concepts(result.raw)),
                   "rules_only": calibrate(judged_mentions(result.rules))}
         (Path(out) / CONFIDENCE_FILE).write_text(json.dumps(tables, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     result.seconds = time.perf_counter() - start

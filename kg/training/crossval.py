@@ -71,17 +71,18 @@ def _run_fold(docs: list[GoldDoc], folds: list[int], fold: int, seed: int,
 def with_confidence(preds: Sequence[Prediction], minimum: float = MIN_CONFIDENCE) -> list[Prediction]:
     """The predictions as the shipped pipeline would give them: each fold's mentions get
     confidences calibrated on the other folds only, and untrusted concepts are dropped."""
-    from .score import judged_mentions
+    from .score import judged_concepts, judged_mentions
 
     out = list(preds)
     for fold in sorted({p.fold for p in preds}):
-        conf = Confidence(calibrate(judged_mentions(p for p in preds if p.fold != fold)), minimum)
+        others = [p for p in preds if p.fold != fold]
+        conf = Confidence(calibrate(judged_mentions(others)), minimum, calibrate(judged_concepts(others)))
         for i, p in enumerate(preds):
             if p.fold == fold:
                 context = context_of(p.doc.text.lower())
                 found = [ConceptMentions(cm.concept, [replace(m, confidence=conf(cm.concept.type, m.rule, context))
                                                       for m in cm.mentions], cm.proposed) for cm in p.found]
-                out[i] = Prediction(p.doc, fold, keep(found, conf.minimum))
+                out[i] = Prediction(p.doc, fold, keep(found, conf.minimum, lambda t: conf.alone(t, context)))
     return out
 
 

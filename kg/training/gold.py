@@ -42,6 +42,17 @@ class GoldDoc:
     types: frozenset[str] = frozenset(CONCEPT_TYPES)  # the types this source annotated
     missing: list[tuple[int, int]] = field(default_factory=list)  # ranges whose labels are unknown
     ours: bool = True  # annotated by our guidelines; a third-party corpus's spans follow its own
+    annotated_in: dict[str, str] = field(default_factory=dict)  # type -> the file (stem) that annotated it
+
+    def by_guidelines(self, ctype: str) -> bool:
+        """Whether `ctype` was annotated by our guidelines here: WhiteText's regions follow its
+        own ("left dorsal part of the X"), the modalities a guideline file adds to it ours."""
+        return self.ours or ctype in self.annotated_in
+
+    def annotated_by(self, ctype: str) -> str:
+        """The file whose annotations of `ctype` this paper is scored against: WhiteText's
+        regions and another file's modalities of the same abstract are reported apart."""
+        return self.annotated_in.get(ctype, self.source)
 
     @property
     def text(self) -> str:
@@ -155,6 +166,7 @@ def _concept_doc(path: Path, line: int, row: dict, by_id: dict[str, GoldDoc],
         doc = by_id[str(row["id"])]
         for t, found in concepts.items():
             doc.concepts[t] = found
+            doc.annotated_in[t] = path.stem
         doc.types = doc.types | frozenset(concepts)
         doc.spans = _longest_first(doc.spans + project(doc.text, {t: c for t, c in concepts.items()}))
         return doc

@@ -45,6 +45,7 @@ MIN_BIN = 30  # held-out pairs per calibration step
 class RelationDoc:
     """One annotated paper with its annotated relations: (relation, subject, object) -> evidence."""
     doc: GoldDoc
+    source: str = ""  # the relations file (its stem) that annotated it: scores are reported per file
     pairs: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     occurrences: list[Occurrence] = field(default_factory=list)
     gold_of: dict[str, set[str]] = field(default_factory=dict)  # concept -> the annotated concepts it is
@@ -61,7 +62,7 @@ def read_relations(paths: Iterable[str | Path], docs: Sequence[GoldDoc]) -> list
             doc = by_key.get(key)
             if doc is None:
                 raise InputError(path, line=line, message="no annotated paper with this title or id in the gold files")
-            rdoc = out.setdefault(key, RelationDoc(doc))
+            rdoc = out.setdefault(key, RelationDoc(doc, path.stem))
             for name, rel in KEYS.items():
                 for item in row.get(name, []):
                     pair = item.get("pair") if isinstance(item, dict) else None

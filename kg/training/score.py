@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..extraction.confidence import context_of
+from ..extraction.confidence import MODEL, context_of
 from ..model import CONCEPT_TYPES
 from .crossval import Prediction
 
@@ -78,12 +78,13 @@ def judge(pred: Prediction, ctype: str, lenient: bool = False) -> tuple[list[tup
     return right, found
 
 
-def score(preds: Iterable[Prediction], lenient: bool = False) -> dict[str, Counts]:
-    """Counts per type over the papers whose source annotated that type."""
+def score(preds: Iterable[Prediction], lenient: bool = False, source: str | None = None) -> dict[str, Counts]:
+    """Counts per type over the papers whose source annotated that type; with `source`,
+    only the types that file (its stem) annotated."""
     out = {t: Counts() for t in CONCEPT_TYPES}
     for pred in preds:
         for ctype in CONCEPT_TYPES:
-            if ctype not in pred.doc.types:
+            if ctype not in pred.doc.types or source is not None and pred.doc.annotated_by(ctype) != source:
                 continue
             right, found = judge(pred, ctype, lenient)
             c = out[ctype]
@@ -97,14 +98,26 @@ def score(preds: Iterable[Prediction], lenient: bool = False) -> dict[str, Count
 def judged_mentions(preds: Iterable[Prediction]) -> Iterator[tuple[str, str, str, bool]]:
     """(type, rule, context, right) for every mention, right when its concept is (for calibration).
     A third-party corpus's spans follow its own conventions ("left dorsal part of the X"):
-    there a concept is right when it matches leniently."""
+    there a concept of the types it annotated is right when it matches leniently."""
     for pred in preds:
         context = context_of(pred.doc.text.lower())
         for ctype in CONCEPT_TYPES:
             if ctype in pred.doc.types:
-                for cm, ok in judge(pred, ctype, lenient=not pred.doc.ours)[0]:
+                for cm, ok in judge(pred, ctype, lenient=not pred.doc.by_guidelines(ctype))[0]:
                     for m in cm.mentions:
                         yield ctype, m.rule, context, ok
+
+
+def judged_concepts(preds: Iterable[Prediction]) -> Iterator[tuple[str, str, str, bool]]:
+    """(type, "model", context, right) for every concept only the recognizer found, judged
+    once per paper as the scores judge it (what `keep` decides by)."""
+    for pred in preds:
+        context = context_of(pred.doc.text.lower())
+        for ctype in CONCEPT_TYPES:
+            if ctype in pred.doc.types:
+                for cm, ok in judge(pred, ctype, lenient=not pred.doc.by_guidelines(ctype))[0]:
+                    if all(m.rule == MODEL for m in cm.mentions):
+                        yield ctype, MODEL, context, ok
 
 
 def format_scores(title: str, counts: dict[str, Counts], types: Iterable[str] = CONCEPT_TYPES) -> str:
