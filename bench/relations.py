@@ -3,8 +3,10 @@
     python bench/relations.py [--shared ../shared] [--folds 5]
 
 Prints, for each annotated source (`relations_train.jsonl`: 383 machine-learning papers;
-`whitetext_modalities.jsonl`: 120 neuroanatomy abstracts, recordedFrom only), paper-level
-precision and recall of each typed relation:
+`whitetext_modalities.jsonl`: 120 neuroanatomy abstracts, recordedFrom only;
+`annotations/whitetext_modalities_more.jsonl`: 562 more WhiteText abstracts annotated in this
+repository, trained on like the others and reported apart), paper-level precision and recall
+of each typed relation:
 - annotated concepts: the candidates come from the annotated concepts (what the classifier
   alone does);
 - end to end: the candidates come from what the build extracts with rules and vocabularies
@@ -45,8 +47,9 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
     gold, external = Path(args.shared) / "gold", Path(args.shared) / "external"
-    gold_files = [gold / "train.jsonl", external / "whitetext_dev.jsonl", gold / "whitetext_modalities.jsonl"]
-    relation_files = [gold / "relations_train.jsonl", gold / "whitetext_modalities.jsonl"]
+    more = ROOT / "annotations" / "whitetext_modalities_more.jsonl"
+    gold_files = [gold / "train.jsonl", external / "whitetext_dev.jsonl", gold / "whitetext_modalities.jsonl", more]
+    relation_files = [gold / "relations_train.jsonl", gold / "whitetext_modalities.jsonl", more]
     papers = [p for _, p in read_corpus([ROOT / "examples" / "corpus"]).papers]
     docs = read_gold(gold_files, papers)
 
@@ -63,18 +66,18 @@ def main() -> None:
         "end to end (rules-only extraction)": R.cross_validate(extracted, args.folds, train_on=annotated),
         "cue-word rule, end to end": [cue_rule(r) for r in extracted],
     }
-    for source in sorted({r.doc.source for r in annotated}):
+    for source in dict.fromkeys(r.source for r in annotated):
         for what, predictions in runs.items():
             rdocs = annotated if what.startswith("annotated") else extracted
-            chosen = [i for i, r in enumerate(rdocs) if r.doc.source == source]
+            chosen = [i for i, r in enumerate(rdocs) if r.source == source]
             counts = R.score([rdocs[i] for i in chosen], [predictions[i] for i in chosen])
             print(R.format_counts(f"{source}: {what}, {args.folds}-fold cross-validated", counts) + "\n")
             if what.startswith("end to end"):
                 counts = R.score([rdocs[i] for i in chosen], [predictions[i] for i in chosen], annotated_only=True)
                 print(R.format_counts(f"{source}: {what}, only pairs of two annotated concepts", counts) + "\n")
 
-    for source in sorted({r.doc.source for r in annotated}):
-        chosen = [i for i, r in enumerate(annotated) if r.doc.source == source]
+    for source in dict.fromkeys(r.source for r in annotated):
+        chosen = [i for i, r in enumerate(annotated) if r.source == source]
         print(by_confidence(annotated, runs["annotated concepts"], chosen, args.folds, source) + "\n")
 
     digests = []
