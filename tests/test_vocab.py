@@ -104,3 +104,24 @@ def test_the_neuroanatomy_kinds_the_guidelines_name_are_modalities(shipped):
     assert {tracing, autorad} <= neuro
     assert {ihc, ish} <= immuno
     assert tracing not in pet and iri["PET"] in pet
+
+
+def test_neuroanatomy_techniques_are_one_concept_whatever_the_abstract_calls_them(shipped):
+    """A tracer, a stain or an adjective names its technique: "anterograde transport of PHA-L",
+    "substance P-immunoreactive", "ultrastructural", "Nissl-stained" are tract tracing,
+    immunohistochemistry, electron microscopy and Nissl staining, not concepts of their own;
+    HRP counts only in an abstract about pathways, and the Chinese Treebank's "CTB" never."""
+    vocab = load_vocabulary()
+    iri = {c.label: i for i, c in vocab.concepts.items() if c.type == "modality"}
+    anatomy, marker, treebank = found(shipped, [
+        "Anterograde transport of PHA-L and retrograde transport of Fluoro-Gold showed the projections. "
+        "Substance P-immunoreactive terminals were studied in Nissl-stained sections and at the ultrastructural level; "
+        "Golgi impregnation and enzyme histochemistry showed the dendrites.",
+        "Horseradish peroxidase (HRP) activity was measured as a reporter in cultured cells.",
+        "We parse the CTB with a projection of labeled English trees.",
+    ])
+    assert {iri[label] for label in ("tract tracing", "immunohistochemistry", "electron microscopy", "Nissl staining",
+                                     "Golgi staining", "histochemistry")} <= anatomy
+    assert len(anatomy) == 6
+    assert iri["tract tracing"] not in marker
+    assert iri["tract tracing"] not in treebank
