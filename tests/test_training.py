@@ -16,7 +16,7 @@ from kg.errors import InputError
 from kg.extraction.confidence import Confidence, calibrate, producer
 from kg.extraction.runner import ExtractorSpec, extractor_for
 from kg.training import train
-from kg.training.crossval import assign_folds, cross_validate
+from kg.training.crossval import assign_folds, cross_validate, predict
 from kg.training.gold import project, read_gold
 from kg.training.score import score
 from kg.training.train import to_doc
@@ -51,6 +51,25 @@ def test_types_a_source_did_not_annotate_are_missing_not_absent():
     ref = to_doc(blank_english(), wt)
     assert [(e.text, e.label_) for e in ref.ents][0] == ("Anterograde tracing", "modality")
 
+
+def test_scores_are_reported_per_annotation_file(tmp_path):
+    """WhiteText's regions and another file's modalities of the same abstract are scored
+    apart, so annotations added beside a shared file never change the shared file's score."""
+    more = tmp_path / "more.jsonl"
+    more.write_text('{"id": "wt2", "method": [], "modality": ["immunohistochemistry"]}\n')
+    spans = tmp_path / "spans.jsonl"
+    spans.write_text((GOLD / "spans.jsonl").read_text() + json.dumps(
+        {"id": "wt2", "text": "Immunohistochemistry of the amygdala. Cells were counted.",
+         "entities": [{"start": 28, "end": 36, "label": "BrainRegion", "text": "amygdala"}]}) + "\n")
+    docs = read_gold([spans, GOLD / "spans_modalities.jsonl", more])
+    assert [(d.annotated_by("brain_region"), d.annotated_by("modality")) for d in docs] == [
+        ("spans", "spans_modalities"), ("spans", "more")]
+    preds = list(predict(docs, None))
+    assert score(preds, source="spans")["modality"].gold == 0
+    assert score(preds, source="spans")["brain_region"].gold == 4
+    assert score(preds, source="spans_modalities")["modality"].gold == 1
+    assert score(preds, source="more")["modality"].gold == 1
+    assert score(preds)["modality"].gold == 2
 
 def test_missing_text_is_an_error_naming_file_and_line(tmp_path):
     gold = tmp_path / "g.jsonl"
@@ -100,8 +119,9 @@ def test_kg_train_cli_cross_validates_and_writes_confidences(tmp_path):
     assert "tiny: 2-fold cross-validated, rules + model, as built" in result.output
     assert "rules alone" in result.output
     tables = json.loads((out / "confidence.json").read_text())
-    assert set(tables) == {"with_model", "rules_only", "min_confidence"}
-    assert all(0 <= v <= 1 for t in ("with_model", "rules_only") for kinds in tables[t].values() for v in kinds.values())
+    assert set(tables) == {"with_model", "rules_only", "min_confidence", "model_alone"}
+    assert all(0 <= v <= 1 for t in ("with_model", "rules_only", "model_alone") for kinds in tables[t].values()
+               for v in kinds.values())
 
 
 def test_confidence_is_the_precision_of_a_kind_of_mention_in_its_context():
@@ -121,26 +141,49 @@ def test_confidence_is_the_precision_of_a_kind_of_mention_in_its_context():
     assert producer("new-name:title") == "new-name"
 
 
+def test_a_concept_only_the_recognizer_found_is_kept_where_such_concepts_were_mostly_right():
+    """Counted per concept and paper, as the scores count: a modality the recognizer alone
+    found in an anatomy abstract is dropped when such concepts were right 40% of the time,
+    even where its repeated mentions were right more often than not."""
+    from kg.extraction.confidence import keep
+    from kg.model import Concept, ConceptMentions, Mention
+
+    def concept(label, ctype, rule, n=1):
+        c = Concept(iri=f"https://example.org/{label}", type=ctype, label=label)
+        return ConceptMentions(c, [Mention(text=label, field="abstract", start=0, end=1, sentence="",
+                                           rule=rule, confidence=0.6) for _ in range(n)])
+
+    found = [concept("HRP", "modality", "model", 3), concept("retina", "brain_region", "model"),
+             concept("tract tracing", "modality", "vocab:modalities.ttl")]
+    alone = {"modality": {"model@anatomy": 0.4}, "brain_region": {"model@anatomy": 0.59}}
+    conf = Confidence({}, 0.5, alone)
+    kept = keep(found, conf.minimum, lambda t: conf.alone(t, "anatomy"))
+    assert [cm.concept.label for cm in kept] == ["retina", "tract tracing"]
+    assert [cm.concept.label for cm in keep(found, 0.5)] == ["HRP", "retina", "tract tracing"]  # mentions at 0.6
+    judged = [("modality", "model", "anatomy", ok) for ok in [True] * 4 + [False] * 6]
+    assert calibrate(judged)["modality"]["model@anatomy"] == 0.4
+
 def test_model_and_no_model_options_exclude_each_other(tmp_path):
     result = CliRunner().invoke(main, ["build", str(GOLD), "-o", str(tmp_path), "--model", str(tmp_path), "--no-model"])
     assert result.exit_code == 2 and "exclude each other" in result.output
 
 
 def test_shipped_recognizer_loads_offline_and_finds_what_no_rule_knows():
-    """A made-up anatomy abstract (no paper the model trained on): "retrograde transport" is
-    in no vocabulary, and the recognizer finds it as a modality; it agrees with the
-    vocabulary's regions and its tracing ("Anterograde tracer": the vocabulary's since the
-    neuroanatomy modalities, found by both)."""
-    text = ("Anterograde tracer injections of biotinylated dextran amine into the parabrachial complex of rats "
-            "labelled fibres in the zona incerta; retrograde transport of Fluoro-Gold confirmed the projections.")
+    """A made-up anatomy abstract (no paper the model trained on): the sagulum is in no
+    vocabulary, and the recognizer finds it as a brain region (in anatomy papers such
+    regions were right more often than not); it agrees with the vocabulary's regions and
+    tracing ("retrograde transport", a form of tract tracing)."""
+    text = ("Injections into the nucleus of the lateral lemniscus and the ventral cochlear nucleus of cats "
+            "labelled terminals in the paralemniscal zone and the sagulum; retrograde transport of Fluoro-Gold "
+            "confirmed the projections.")
     found = kg.extract(text)
     by_text = {m["text"]: m for m in found}
-    assert by_text["retrograde transport"]["type"] == "modality" and by_text["retrograde transport"]["rule"] == "model"
-    assert by_text["zona incerta"]["rule"] == "vocab:brain_regions.ttl+model"
-    assert by_text["Anterograde tracer"]["rule"] == "vocab:modalities.ttl+model"
+    assert by_text["sagulum"]["type"] == "brain_region" and by_text["sagulum"]["rule"] == "model"
+    assert by_text["ventral cochlear nucleus"]["rule"] == "vocab:brain_regions.ttl+model"
+    assert by_text["retrograde transport"]["rule"] == "vocab:modalities.ttl+model"
     assert all(0 < m["confidence"] <= 1 for m in found)
-    assert by_text["zona incerta"]["confidence"] > by_text["retrograde transport"]["confidence"]
-    assert "retrograde transport" not in {m["text"] for m in kg.extract(text, model=False)}
+    assert by_text["ventral cochlear nucleus"]["confidence"] > by_text["sagulum"]["confidence"]
+    assert "sagulum" not in {m["text"] for m in kg.extract(text, model=False)}
 
 
 def test_a_rule_match_widens_to_the_recognizers_entity_around_it():
