@@ -95,29 +95,32 @@ def score(preds: Iterable[Prediction], lenient: bool = False, source: str | None
     return out
 
 
-def judged_mentions(preds: Iterable[Prediction]) -> Iterator[tuple[str, str, str, bool]]:
-    """(type, rule, context, right) for every mention, right when its concept is (for calibration).
-    A third-party corpus's spans follow its own conventions ("left dorsal part of the X"):
-    there a concept of the types it annotated is right when it matches leniently."""
+def _judged(preds: Iterable[Prediction]) -> Iterator[tuple[str, str, object, bool]]:
+    """(type, context, concept, right) for every predicted concept of a type its paper's
+    source annotated. A third-party corpus's spans follow its own conventions ("left dorsal
+    part of the X"): there a concept of the types it annotated is right when it matches
+    leniently."""
     for pred in preds:
         context = context_of(pred.doc.text.lower())
         for ctype in CONCEPT_TYPES:
             if ctype in pred.doc.types:
                 for cm, ok in judge(pred, ctype, lenient=not pred.doc.by_guidelines(ctype))[0]:
-                    for m in cm.mentions:
-                        yield ctype, m.rule, context, ok
+                    yield ctype, context, cm, ok
+
+
+def judged_mentions(preds: Iterable[Prediction]) -> Iterator[tuple[str, str, str, bool]]:
+    """(type, rule, context, right) for every mention, right when its concept is (for calibration)."""
+    for ctype, context, cm, ok in _judged(preds):
+        for m in cm.mentions:
+            yield ctype, m.rule, context, ok
 
 
 def judged_concepts(preds: Iterable[Prediction]) -> Iterator[tuple[str, str, str, bool]]:
     """(type, "model", context, right) for every concept only the recognizer found, judged
     once per paper as the scores judge it (what `keep` decides by)."""
-    for pred in preds:
-        context = context_of(pred.doc.text.lower())
-        for ctype in CONCEPT_TYPES:
-            if ctype in pred.doc.types:
-                for cm, ok in judge(pred, ctype, lenient=not pred.doc.by_guidelines(ctype))[0]:
-                    if all(m.rule == MODEL for m in cm.mentions):
-                        yield ctype, MODEL, context, ok
+    for ctype, context, cm, ok in _judged(preds):
+        if all(m.rule == MODEL for m in cm.mentions):
+            yield ctype, MODEL, context, ok
 
 
 def format_scores(title: str, counts: dict[str, Counts], types: Iterable[str] = CONCEPT_TYPES) -> str:
