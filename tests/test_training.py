@@ -71,6 +71,30 @@ def test_scores_are_reported_per_annotation_file(tmp_path):
     assert score(preds, source="more")["modality"].gold == 1
     assert score(preds)["modality"].gold == 2
 
+def test_annotations_join_papers_of_texts_by_id(tmp_path):
+    """Annotations of a corpus kept elsewhere name its papers by id, copying none of its text;
+    their relations join by the same id."""
+    from kg.model import Paper
+    from kg.training.relations import read_relations
+    papers = [Paper(title="A parser.", abstract="We train a maximum entropy model on the Penn Treebank .", id="P05-1"),
+              Paper(title="Other.", abstract="Nothing here.", id="P05-2")]
+    gold = tmp_path / "ours.jsonl"
+    gold.write_text(json.dumps({"id": "P05-1", "method": ["maximum entropy model"], "dataset": ["Penn Treebank"],
+                                "evaluated_on": [{"pair": ["maximum entropy model", "Penn Treebank"],
+                                                  "evidence": "We train a maximum entropy model on the Penn Treebank ."}]})
+                    + "\n" + json.dumps({"title": "Other.", "method": []}) + "\n")
+    docs = read_gold([gold], texts=papers)
+    assert [(d.key, d.source) for d in docs] == [("P05-1", "ours"), ("other", "ours")]
+    assert [(docs[0].text[a:b], t) for a, b, t in docs[0].spans] == [
+        ("maximum entropy model", "method"), ("Penn Treebank", "dataset")]
+    rdocs = read_relations([gold], docs)
+    assert [(r.doc.key, list(r.pairs)) for r in rdocs] == [
+        ("P05-1", [("evaluatedOn", "maximum entropy model", "Penn Treebank")]), ("other", [])]
+    gold.write_text(json.dumps({"id": "P05-9", "method": ["BERT"]}) + "\n")
+    with pytest.raises(InputError, match=r'ours\.jsonl:1: a line needs "title" \(or the "id"'):
+        read_gold([gold], texts=papers)
+
+
 def test_missing_text_is_an_error_naming_file_and_line(tmp_path):
     gold = tmp_path / "g.jsonl"
     gold.write_text('{"title": "Known", "abstract": "x", "method": []}\n{"title": "Nowhere", "method": ["BERT"]}\n')

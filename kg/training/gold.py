@@ -4,7 +4,8 @@ Two shapes of annotation are read (`read_gold`):
 - the guideline format (`GUIDELINES.md`): one paper per line, `{"title", "method": [...],
   "dataset": [...], "modality": [...], "brain_region": [...]}`, each concept a string of
   surface forms joined by "|". The text comes from the line (`abstract`, or `text`), from
-  the papers given as texts (joined by title), or from a span-annotated file (joined by `id`).
+  the papers given as texts (joined by `id`, else by title), or from a span-annotated file
+  (joined by `id`).
 - span-annotated corpora: `{"id", "text", "entities": [{"start", "end", "label"}]}`, labels
   mapped to our types (`BrainRegion` -> brain_region); WhiteText is of this shape.
 
@@ -70,10 +71,12 @@ def title_key(title: str) -> str:
 
 def read_gold(paths: Iterable[str | Path], texts: Iterable[Paper] = ()) -> list[GoldDoc]:
     """Every annotated paper of `paths`, in file order; guideline lines are joined to the
-    span-annotated docs of the other files by `id`, or to `texts` by title."""
+    span-annotated docs of the other files by `id`, or to `texts` by `id` or title."""
     paths = [Path(p) for p in paths]
     rows = {path: list(_lines(path)) for path in paths}
+    texts = list(texts)
     by_title = {title_key(p.title): p for p in texts}
+    papers_by_id = {str(p.id): p for p in texts if p.id}
     by_id: dict[str, GoldDoc] = {}
     docs: list[GoldDoc] = []
     for path, lines in rows.items():
@@ -85,7 +88,7 @@ def read_gold(paths: Iterable[str | Path], texts: Iterable[Paper] = ()) -> list[
     for path, lines in rows.items():
         if lines and "entities" not in lines[0][1]:
             for line, row in lines:
-                doc = _concept_doc(path, line, row, by_id, by_title)
+                doc = _concept_doc(path, line, row, by_id, by_title, papers_by_id)
                 if doc is not None and doc.key not in by_id:
                     docs.append(doc)
     mark_unannotated(docs)
@@ -160,7 +163,7 @@ _DEFINED = re.compile(r"\s?\(([^()\s]{1,10})\)")
 
 
 def _concept_doc(path: Path, line: int, row: dict, by_id: dict[str, GoldDoc],
-                 by_title: dict[str, Paper]) -> GoldDoc | None:
+                 by_title: dict[str, Paper], papers_by_id: dict[str, Paper]) -> GoldDoc | None:
     concepts = {t: [c for c in row.get(t, []) if isinstance(c, str) and c.strip()] for t in CONCEPT_TYPES if t in row}
     if "id" in row and str(row["id"]) in by_id:  # more types for a span-annotated doc
         doc = by_id[str(row["id"])]
@@ -170,20 +173,32 @@ def _concept_doc(path: Path, line: int, row: dict, by_id: dict[str, GoldDoc],
         doc.types = doc.types | frozenset(concepts)
         doc.spans = _longest_first(doc.spans + project(doc.text, {t: c for t, c in concepts.items()}))
         return doc
-    title = row.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise InputError(path, line=line, message='a line needs "title" (or an "id" of a span-annotated file)')
-    abstract = row.get("abstract") or row.get("text")
-    if not isinstance(abstract, str):
-        paper = by_title.get(title_key(title))
-        if paper is None:
-            raise InputError(path, line=line, message=f"no text for {title[:60]!r}: give the papers with --texts, "
-                                              'or an "abstract" on the line')
-        title, abstract = paper.title, paper.abstract
-    doc = GoldDoc(key=title_key(title), source=path.stem, title=title, abstract=abstract,
+    paper = papers_by_id.get(str(row["id"])) if "id" in row else None
+    if paper is not None:  # a paper of --texts, by id: the annotations need not copy its title
+        key, title, abstract = str(row["id"]), paper.title, paper.abstract
+    else:
+        title, abstract = _titled_text(path, line, row, by_title)
+        key = title_key(title)
+    doc = GoldDoc(key=key, source=path.stem, title=title, abstract=abstract,
                   concepts=concepts, types=frozenset(concepts))
     doc.spans = project(doc.text, concepts)
     return doc
+
+
+def _titled_text(path: Path, line: int, row: dict, by_title: dict[str, Paper]) -> tuple[str, str]:
+    """The title and abstract of a guideline line: its own, or a paper of --texts by title."""
+    title = row.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise InputError(path, line=line, message='a line needs "title" (or the "id" of a span-annotated doc '
+                                                  'or of a paper of --texts)')
+    abstract = row.get("abstract") or row.get("text")
+    if isinstance(abstract, str):
+        return title, abstract
+    paper = by_title.get(title_key(title))
+    if paper is None:
+        raise InputError(path, line=line, message=f"no text for {title[:60]!r}: give the papers with --texts, "
+                                          'or an "abstract" on the line')
+    return paper.title, paper.abstract
 
 
 def project(text: str, concepts: dict[str, list[str]]) -> list[Span]:
