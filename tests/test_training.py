@@ -135,6 +135,14 @@ def test_cross_validation_scores_each_paper_once_with_a_model_that_did_not_see_i
     assert counts["method"].gold == sum(len(d.concepts["method"]) for d in docs)
 
 
+def test_folds_are_dealt_per_source_so_added_annotations_leave_them_in_place():
+    docs = read_gold([GOLD / "tiny.jsonl"])
+    more = read_gold([GOLD / "spans.jsonl"])
+    folds = assign_folds(docs, 3)
+    assert assign_folds(more + docs, 3)[len(more):] == folds == assign_folds(docs + more, 3)[:len(docs)]
+    assert sorted(set(folds)) == [0, 1, 2]
+
+
 def test_kg_train_cli_cross_validates_and_writes_confidences(tmp_path):
     out = tmp_path / "model"
     result = CliRunner().invoke(main, ["train", str(GOLD / "tiny.jsonl"), "-o", str(out), "--folds", "2",

@@ -32,10 +32,17 @@ class Prediction:
 
 
 def assign_folds(docs: Sequence[GoldDoc], k: int, seed: int = 0) -> list[int]:
-    """The fold of each doc: keys sorted, shuffled with `seed`, dealt round-robin."""
-    keys = sorted({d.key for d in docs})
-    random.Random(seed).shuffle(keys)
-    fold_of = {key: i % k for i, key in enumerate(keys)}
+    """The fold of each doc: each source's keys sorted, shuffled with `seed`, dealt
+    round-robin. Dealt per source, so adding an annotation file leaves the folds of the
+    others' papers where they were, and a score measures the data added, not a new draw."""
+    by_source: dict[str, set[str]] = {}
+    for d in docs:
+        by_source.setdefault(d.source, set()).add(d.key)
+    fold_of: dict[str, int] = {}
+    for source in sorted(by_source):
+        keys = sorted(key for key in by_source[source] if key not in fold_of)
+        random.Random(seed).shuffle(keys)
+        fold_of.update({key: i % k for i, key in enumerate(keys)})
     return [fold_of[d.key] for d in docs]
 
 
