@@ -194,6 +194,13 @@ def test_a_concept_only_the_recognizer_found_is_kept_where_such_concepts_were_mo
     assert [cm.concept.label for cm in keep(found, 0.5)] == ["HRP", "retina", "tract tracing"]  # mentions at 0.6
     judged = [("modality", "model", "anatomy", ok) for ok in [True] * 4 + [False] * 6]
     assert calibrate(judged)["modality"]["model@anatomy"] == 0.4
+    # a type's own record decides, in any context, before the figure over all types: a
+    # dataset seen alone too rarely for a figure per context is judged by its own overall one
+    alone = {"*": {"model@anatomy": 0.5, "model": 0.42}, "dataset": {"*": 0.0}, "brain_region": {"model@anatomy": 0.59}}
+    conf = Confidence({}, 0.5, alone)
+    assert [conf.alone(t, "anatomy") for t in ("dataset", "brain_region", "method")] == [0.0, 0.59, 0.5]
+    found = [concept("FooBank", "dataset", "model"), concept("retina", "brain_region", "model")]
+    assert [cm.concept.label for cm in keep(found, 0.5, lambda t: conf.alone(t, "anatomy"))] == ["retina"]
 
 def test_model_and_no_model_options_exclude_each_other(tmp_path):
     result = CliRunner().invoke(main, ["build", str(GOLD), "-o", str(tmp_path), "--model", str(tmp_path), "--no-model"])

@@ -91,17 +91,26 @@ class Confidence:
             self._found[key] = self._look_up(ctype, rule, context)
         return self._found[key]
 
-    def _look_up(self, ctype: str, rule: str, context: str, table: dict | None = None) -> float | None:
-        for group, kind in _keys(ctype, rule, context):
-            value = (self.table if table is None else table).get(group, {}).get(kind)
-            if value is not None:
-                return value
-        return None
+    def _look_up(self, ctype: str, rule: str, context: str) -> float | None:
+        return _first(self.table, _keys(ctype, rule, context))
 
     def alone(self, ctype: str, context: str = "other") -> float | None:
         """The share of concepts of `ctype` found by the recognizer alone (no rule) that were
-        right, in papers of `context`: what `keep` decides by."""
-        return self._look_up(ctype, MODEL, context, self.alone_table) if self.alone_table else None
+        right, in papers of `context`: what `keep` decides by. The type's own record decides
+        (its figure in that context, else over all contexts); the figure over all types only
+        for a type never seen alone: brain regions being often right in anatomy papers says
+        nothing of a dataset found there."""
+        kind = f"{MODEL}@{context}"
+        return _first(self.alone_table, [(ctype, kind), (ctype, MODEL), (ctype, ANY), (ANY, kind), (ANY, MODEL)])
+
+
+def _first(table: dict[str, dict[str, float]], keys: list[tuple[str, str]]) -> float | None:
+    """The figure of the first of `keys` (group, kind) that `table` has."""
+    for group, kind in keys:
+        value = table.get(group, {}).get(kind)
+        if value is not None:
+            return value
+    return None
 
 
 def keep(found: list[ConceptMentions], minimum: float,
